@@ -72,7 +72,12 @@ public record HookPoint(int layer, Site site) implements Comparable<HookPoint> {
           "not a hook point name: '" + name + "'; expected blocks.<layer>.hook_<site>,"
               + " e.g. blocks.6.hook_resid_post");
     }
-    return new HookPoint(Integer.parseInt(m.group(1)), Site.fromHookName(m.group(2)));
+    try {
+      return new HookPoint(Integer.parseInt(m.group(1)), Site.fromHookName(m.group(2)));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("not a hook point name: '" + name + "': " + e.getMessage()
+          + " (form: blocks.<layer>.hook_<site>)", e);
+    }
   }
 
   /** The TransformerLens name, e.g. {@code blocks.6.hook_resid_post}; {@link #parse} reads it back. */
