@@ -94,11 +94,12 @@ public final class Judge {
         grammar.hasConcept(target), "target %s is not a concept of the judge's grammar", target);
 
     List<String> words = new ArrayList<>(Words.split(prompt));
-    if (!words.isEmpty() && words.get(0).equals(BOS)) {
-      words.remove(0);
-    }
     int promptEnd = words.size();
     words.addAll(Words.split(continuation));
+    if (!words.isEmpty() && words.get(0).equals(BOS)) {
+      words.remove(0);
+      promptEnd = Math.max(0, promptEnd - 1);
+    }
     int eos = words.indexOf(EOS);
     List<String> text = eos < 0 ? words : words.subList(0, eos);
 
