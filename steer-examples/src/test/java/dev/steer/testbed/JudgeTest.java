@@ -45,6 +45,23 @@ class JudgeTest {
   }
 
   @Test
+  void everyOtherConceptOfEachFamilyScoresZeroAndIsUnderSteerOnSampledStories() {
+    Random random = new Random(22);
+    for (int i = 0; i < 200; i++) {
+      Story s = GRAMMAR.sample(random);
+      for (ConceptFamily f : GRAMMAR.families()) {
+        for (Concept other : f.concepts()) {
+          if (!other.equals(s.concept(f.name()))) {
+            Verdict v = JUDGE.score(s.text(), other);
+            assertEquals(0.0, v.conceptScore(), s.text());
+            assertEquals(Label.UNDER_STEER, v.label(), s.text());
+          }
+        }
+      }
+    }
+  }
+
+  @Test
   void anAbsentConceptOfTheSameFamilyIsUnderSteer() {
     Verdict v = JUDGE.score(OPENING + " " + BODY + " " + OTHER_BODY, GRAMMAR.concept("paris"));
     assertEquals(0.0, v.conceptScore());
