@@ -3,6 +3,7 @@ package dev.steer.onnx.export;
 import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
 
+import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
@@ -10,6 +11,7 @@ import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
+import com.google.gson.JsonPrimitive;
 
 /**
  * Hyper-parameters of a decoder-only transformer, enough to build its ONNX graph and its Hugging Face
@@ -55,6 +57,9 @@ public record DecoderConfig(
     boolean tieEmbeddings,
     int bosTokenId,
     int eosTokenId) {
+
+  private static final Gson JSON =
+      new GsonBuilder().setPrettyPrinting().serializeNulls().create();
 
   /** Validates every component against the others; messages name the offending values. */
   public DecoderConfig {
@@ -261,11 +266,11 @@ public record DecoderConfig(
   }
 
   private static String toText(JsonObject o) {
-    return new GsonBuilder().setPrettyPrinting().create().toJson(o) + "\n";
+    return JSON.toJson(o) + "\n";
   }
 
   private static JsonElement capJson(double cap) {
-    return cap == 0 ? JsonNull.INSTANCE : new com.google.gson.JsonPrimitive(cap);
+    return cap == 0 ? JsonNull.INSTANCE : new JsonPrimitive(cap);
   }
 
   private static boolean isAbsent(JsonObject o, String key) {

@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -56,10 +57,10 @@ class DecoderExporterTest {
     int prefill = 3;
     try (OrtDecoderRunner onnx = export(architecture, DecoderExporter.WeightStorage.INLINE)) {
       Step full = onnx.prefill(PROMPT);
-      Step step = onnx.prefill(java.util.Arrays.copyOf(PROMPT, prefill));
+      Step step = onnx.prefill(Arrays.copyOf(PROMPT, prefill));
       for (int t = prefill; t < PROMPT.length; t++) {
         long[] mask = new long[t + 1];
-        java.util.Arrays.fill(mask, 1);
+        Arrays.fill(mask, 1);
         step =
             onnx.run(
                 new long[][] {{PROMPT[t]}}, new long[][] {mask}, new long[][] {{t}}, step);
@@ -115,6 +116,32 @@ class DecoderExporterTest {
           toDoubles(shortNext.logitsAt(0, 0, TestModels.VOCAB)),
           next.logitsAt(1, 0, TestModels.VOCAB),
           "short row after a cached step");
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Architecture.class)
+  void leftPaddedRowMatchesTheReferenceWithPaddingMaskedOut(Architecture architecture)
+      throws Exception {
+    ReferenceDecoder reference = new ReferenceDecoder(TestModels.weights(architecture));
+    double[][] expected =
+        reference
+            .forward(
+                new int[] {0, 0, 1, 25, 61},
+                new int[] {1, 1, 0, 1, 2},
+                new boolean[] {false, false, true, true, true},
+                List.of())
+            .logits();
+    try (OrtDecoderRunner onnx = export(architecture, DecoderExporter.WeightStorage.INLINE)) {
+      Step step =
+          onnx.run(
+              new long[][] {{0, 0, 1, 25, 61}},
+              new long[][] {{0, 0, 1, 1, 1}},
+              new long[][] {{1, 1, 0, 1, 2}},
+              null);
+      for (int t = 2; t < 5; t++) {
+        assertClose(expected[t], step.logitsAt(0, t, TestModels.VOCAB), "position " + t);
+      }
     }
   }
 
