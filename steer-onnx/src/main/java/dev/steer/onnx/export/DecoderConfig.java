@@ -61,9 +61,28 @@ public record DecoderConfig(
   private static final Gson JSON =
       new GsonBuilder().setPrettyPrinting().serializeNulls().create();
 
+  /** Largest accepted width, vocabulary or context (2^24): keeps every tensor size computable. */
+  public static final int MAX_DIMENSION = 1 << 24;
+
   /** Validates every component against the others; messages name the offending values. */
   public DecoderConfig {
     checkNotNull(architecture, "architecture");
+    for (long size :
+        new long[] {
+          vocabSize, hiddenSize, numLayers, intermediateSize, maxPositions, (long) numHeads * headDim
+        }) {
+      checkArgument(
+          size <= MAX_DIMENSION,
+          "sizes must be at most %s: vocab %s, hidden %s, layers %s, intermediate %s, positions %s,"
+              + " heads x headDim %s",
+          MAX_DIMENSION,
+          vocabSize,
+          hiddenSize,
+          numLayers,
+          intermediateSize,
+          maxPositions,
+          (long) numHeads * headDim);
+    }
     checkArgument(vocabSize > 0, "vocabSize must be positive: %s", vocabSize);
     checkArgument(hiddenSize > 0, "hiddenSize must be positive: %s", hiddenSize);
     checkArgument(numLayers > 0, "numLayers must be positive: %s", numLayers);

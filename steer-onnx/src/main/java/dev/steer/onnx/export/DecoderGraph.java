@@ -193,7 +193,8 @@ final class DecoderGraph {
         gemma
             ? geluTanh(m + "/act_fn", gate)
             : g.op(m + "/act_fn", "Mul", List.of(gate, g.op(m + "/act_fn", "Sigmoid", List.of(gate))));
-    String mlpOut = linear(m + "/down_proj", g.op(m, "Mul", List.of(act, up)), p + "mlp.down_proj.weight");
+    String gated = g.op(m, "Mul", List.of(act, up));
+    String mlpOut = linear(m + "/down_proj", gated, p + "mlp.down_proj.weight");
     if (gemma) {
       mlpOut =
           rmsNorm(s + "/post_feedforward_layernorm", mlpOut, p + "post_feedforward_layernorm.weight");
@@ -312,7 +313,8 @@ final class DecoderGraph {
     String squares = g.op(scope, "Pow", List.of(x, g.scalar(2f)));
     String variance =
         g.op(scope, "ReduceMean", List.of(squares), intsAttr("axes", -1), intAttr("keepdims", 1));
-    String root = g.op(scope, "Sqrt", List.of(g.op(scope, "Add", List.of(variance, g.scalar((float) c.normEps())))));
+    String shifted = g.op(scope, "Add", List.of(variance, g.scalar((float) c.normEps())));
+    String root = g.op(scope, "Sqrt", List.of(shifted));
     String normed = g.op(scope, "Div", List.of(x, root));
     String gain = param(weightName);
     if (gemma) {
@@ -323,7 +325,8 @@ final class DecoderGraph {
 
   private String geluTanh(String scope, String x) {
     String cube = g.op(scope, "Pow", List.of(x, g.scalar(3f)));
-    String inner = g.op(scope, "Add", List.of(x, g.op(scope, "Mul", List.of(cube, g.scalar(0.044715f)))));
+    String cubic = g.op(scope, "Mul", List.of(cube, g.scalar(0.044715f)));
+    String inner = g.op(scope, "Add", List.of(x, cubic));
     String scaled = g.op(scope, "Mul", List.of(inner, g.scalar((float) Math.sqrt(2 / Math.PI))));
     String onePlus = g.op(scope, "Add", List.of(g.op(scope, "Tanh", List.of(scaled)), g.scalar(1f)));
     return g.op(scope, "Mul", List.of(g.op(scope, "Mul", List.of(x, onePlus)), g.scalar(0.5f)));

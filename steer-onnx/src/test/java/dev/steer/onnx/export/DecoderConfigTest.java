@@ -149,4 +149,13 @@ class DecoderConfigTest {
   private static JsonObject json(DecoderConfig config) {
     return JsonParser.parseString(config.toConfigJson()).getAsJsonObject();
   }
+
+  @Test
+  void rejectsSizesTooLargeToAllocate() {
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> DecoderConfig.builder(Architecture.GPT2).hiddenSize(1 << 30).numHeads(1).build());
+    assertTrue(e.getMessage().contains("sizes must be at most"), e.getMessage());
+  }
 }

@@ -94,8 +94,10 @@ class DecoderWeightsTest {
     Map<String, float[]> tensors = tensorsOf(original);
     tensors.remove("model.norm.weight");
     IllegalArgumentException e =
-        assertThrows(IllegalArgumentException.class, () -> DecoderWeights.of(original.config(), tensors));
-    assertTrue(e.getMessage().contains("missing tensors") && e.getMessage().contains("model.norm.weight"));
+        assertThrows(
+            IllegalArgumentException.class, () -> DecoderWeights.of(original.config(), tensors));
+    assertTrue(e.getMessage().contains("missing tensors"), e.getMessage());
+    assertTrue(e.getMessage().contains("model.norm.weight"), e.getMessage());
   }
 
   @Test
@@ -104,7 +106,8 @@ class DecoderWeightsTest {
     Map<String, float[]> tensors = tensorsOf(original);
     tensors.put("lm_head.weight", new float[80 * 64]);
     IllegalArgumentException e =
-        assertThrows(IllegalArgumentException.class, () -> DecoderWeights.of(original.config(), tensors));
+        assertThrows(
+            IllegalArgumentException.class, () -> DecoderWeights.of(original.config(), tensors));
     assertTrue(e.getMessage().contains("unexpected tensors"), e.getMessage());
   }
 
@@ -114,7 +117,8 @@ class DecoderWeightsTest {
     Map<String, float[]> tensors = tensorsOf(original);
     tensors.put("model.layers.0.self_attn.k_proj.weight", new float[64 * 64]);
     IllegalArgumentException e =
-        assertThrows(IllegalArgumentException.class, () -> DecoderWeights.of(original.config(), tensors));
+        assertThrows(
+            IllegalArgumentException.class, () -> DecoderWeights.of(original.config(), tensors));
     assertTrue(
         e.getMessage().contains("k_proj.weight has 4096 values but shape [32, 64] needs 2048"),
         e.getMessage());
@@ -126,7 +130,8 @@ class DecoderWeightsTest {
     Map<String, float[]> tensors = tensorsOf(original);
     tensors.get("model.norm.weight")[5] = Float.NaN;
     IllegalArgumentException e =
-        assertThrows(IllegalArgumentException.class, () -> DecoderWeights.of(original.config(), tensors));
+        assertThrows(
+            IllegalArgumentException.class, () -> DecoderWeights.of(original.config(), tensors));
     assertTrue(e.getMessage().contains("non-finite value at 5"), e.getMessage());
   }
 
@@ -135,5 +140,18 @@ class DecoderWeightsTest {
     assertThrows(
         IllegalArgumentException.class,
         () -> TestModels.weights(Architecture.GPT2).get("model.norm.weight"));
+  }
+
+  @Test
+  void weightsTooLargeForAJavaArrayAreRejectedBeforeAllocation() {
+    DecoderConfig config =
+        DecoderConfig.builder(Architecture.LLAMA)
+            .vocabSize(1 << 24)
+            .hiddenSize(1 << 10)
+            .numHeads(8)
+            .build();
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> DecoderWeights.random(config, 1));
+    assertTrue(e.getMessage().contains("exceeds a Java array"), e.getMessage());
   }
 }

@@ -95,20 +95,17 @@ public final class OrtDecoderRunner implements AutoCloseable {
     int total = mask[0].length;
     int pastLen = past == null ? 0 : past.total();
     checkArgument(total == pastLen + seq, "mask length %s != past %s + seq %s", total, pastLen, seq);
-    int kv = config.numKvHeads();
-    int hd = config.headDim();
     Map<String, OnnxTensor> inputs = new HashMap<>();
     try {
       inputs.put("input_ids", longs(ids));
       inputs.put("attention_mask", longs(mask));
       inputs.put("position_ids", longs(positions));
-      long[] pastShape = {batch, kv, pastLen, hd};
+      long[] pastShape = {batch, config.numKvHeads(), pastLen, config.headDim()};
       for (int i = 0; i < config.numLayers(); i++) {
         float[] k = past == null ? new float[0] : past.keys().get(i);
         float[] v = past == null ? new float[0] : past.values().get(i);
-        inputs.put("past_key_values." + i + ".key", OnnxTensor.createTensor(env, FloatBuffer.wrap(k), pastShape));
-        inputs.put(
-            "past_key_values." + i + ".value", OnnxTensor.createTensor(env, FloatBuffer.wrap(v), pastShape));
+        inputs.put("past_key_values." + i + ".key", floats(k, pastShape));
+        inputs.put("past_key_values." + i + ".value", floats(v, pastShape));
       }
       try (OrtSession.Result result = session.run(inputs)) {
         OnnxTensor logitsTensor = (OnnxTensor) result.get("logits").orElseThrow();
@@ -140,6 +137,10 @@ public final class OrtDecoderRunner implements AutoCloseable {
     }
     buf.flip();
     return OnnxTensor.createTensor(env, buf, new long[] {rows.length, cols});
+  }
+
+  private OnnxTensor floats(float[] data, long[] shape) throws OrtException {
+    return OnnxTensor.createTensor(env, FloatBuffer.wrap(data), shape);
   }
 
   private static float[] floats(OnnxTensor t) {

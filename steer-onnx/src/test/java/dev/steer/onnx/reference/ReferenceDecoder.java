@@ -3,10 +3,8 @@ package dev.steer.onnx.reference;
 import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
 
-import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableMap;
 import dev.steer.hook.HookPoint;
-import dev.steer.hook.Site;
 import dev.steer.intervention.Intervention;
 import dev.steer.onnx.export.Architecture;
 import dev.steer.onnx.export.DecoderConfig;
@@ -421,16 +419,5 @@ public final class ReferenceDecoder {
       out[t] = x[t].clone();
     }
     return out;
-  }
-
-  /** Every hook point of a model with {@code layers} blocks, in depth order. */
-  public static List<HookPoint> allHookPoints(int layers) {
-    ImmutableList.Builder<HookPoint> b = ImmutableList.builder();
-    for (int layer = 0; layer < layers; layer++) {
-      for (Site site : Site.values()) {
-        b.add(HookPoint.of(layer, site));
-      }
-    }
-    return b.build();
   }
 }
