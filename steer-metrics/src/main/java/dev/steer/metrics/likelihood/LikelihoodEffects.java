@@ -11,11 +11,13 @@ import java.util.stream.IntStream;
  * Likelihood-based steering effects (Pres et al. 2024) and the contrastive effect size.
  *
  * <p>Per example ℓ is the mean log-probability of its continuation ({@link LogProbs#mean}), once
- * steered and once unsteered (control). Each set of scores is normalised ℓ̃ = ℓ / (−max ℓ), so the best
- * example of the set scores −1 (scores must be &lt; 0 at the maximum). "Set" is read literally: each of
- * the four lists passed to {@link #evaluate} (control/steered × matching/non-matching) is normalised by
- * its own maximum; to normalise differently, call {@link #normalise} yourself and then
- * {@link #evaluateNormalised}.
+ * steered and once unsteered (control). Scores are normalised ℓ̃ = ℓ / (−max ℓ), so the best score of
+ * the set becomes −1 (its maximum must be &lt; 0). The paper says "each set"; {@link #evaluate} takes
+ * the set to be all scores of one evaluation (one behaviour's dataset: control and steered, matching and
+ * non-matching), so that all four lists share one scale. Normalising steered and control scores by
+ * different maxima would hide a uniform change in likelihood, which is what Δ must show; this keeps
+ * behaviours comparable (the purpose of the normalisation) without that loss. For another grouping,
+ * call {@link #normalise} per group and then {@link #evaluateNormalised}.
  *
  * <p>Behaviour-matching examples are sorted ascending by control score (least likely first),
  * non-matching ones descending (most likely first); ties keep input order. Then
@@ -53,24 +55,35 @@ public final class LikelihoodEffects {
   }
 
   /**
-   * Normalises each list by its own maximum, then evaluates at fractions 0.25, 0.5, 0.75, 1.
+   * Normalises all four lists by −max over all of them, then evaluates at fractions 0.25, 0.5, 0.75, 1.
    *
    * @param controlMatching unsteered ℓ of the behaviour-matching continuations
    * @param steeredMatching steered ℓ of the same continuations, same order
    * @param controlNonMatching unsteered ℓ of the non-matching continuations
    * @param steeredNonMatching steered ℓ of the same, same order
-   * @throws IllegalArgumentException if paired lists differ in length or {@link #normalise} rejects one
+   * @throws IllegalArgumentException if paired lists differ in length or are empty, a score is not
+   *     finite or is positive, or the best score is 0
    */
   public static SteeringEffects evaluate(
       double[] controlMatching,
       double[] steeredMatching,
       double[] controlNonMatching,
       double[] steeredNonMatching) {
+    checkPaired(controlMatching, steeredMatching, "matching");
+    checkPaired(controlNonMatching, steeredNonMatching, "non-matching");
+    int m = controlMatching.length;
+    int n = controlNonMatching.length;
+    double[] all = new double[2 * (m + n)];
+    System.arraycopy(controlMatching, 0, all, 0, m);
+    System.arraycopy(steeredMatching, 0, all, m, m);
+    System.arraycopy(controlNonMatching, 0, all, 2 * m, n);
+    System.arraycopy(steeredNonMatching, 0, all, 2 * m + n, n);
+    double[] normalised = normalise(all);
     return evaluateNormalised(
-        normalise(controlMatching),
-        normalise(steeredMatching),
-        normalise(controlNonMatching),
-        normalise(steeredNonMatching),
+        Arrays.copyOfRange(normalised, 0, m),
+        Arrays.copyOfRange(normalised, m, 2 * m),
+        Arrays.copyOfRange(normalised, 2 * m, 2 * m + n),
+        Arrays.copyOfRange(normalised, 2 * m + n, 2 * (m + n)),
         DEFAULT_FRACTIONS);
   }
 
