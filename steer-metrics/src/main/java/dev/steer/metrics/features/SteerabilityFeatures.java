@@ -24,8 +24,8 @@ import java.util.List;
  *   <li>vector_norm = ‖v‖ and alpha = α.
  * </ul>
  *
- * <p>Conventions (never NaN): cos(a, b) = a·b/(‖a‖‖b‖) is defined as 0 when a or b is the zero vector
- * (e.g. s = r, or u = 0 at strength 0). magdiff_ratio is 1 when magdiff(0) = magdiff(t) = 0 and +∞ when
+ * <p>Conventions (never NaN): cos(a, b) = a·b/(‖a‖‖b‖), clamped to [−1, 1] against rounding, is
+ * defined as 0 when a or b is the zero vector (e.g. s = r, or u = 0 at strength 0). magdiff_ratio is 1 when magdiff(0) = magdiff(t) = 0 and +∞ when
  * only magdiff(0) = 0; a matrix holding +∞ has mean, max and std +∞. Sums are in double. Stateless
  * and thread-safe.
  */

@@ -6,9 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.SplittableRandom;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
@@ -84,25 +86,25 @@ class DistributionPropertiesTest {
     return h;
   }
 
-  @Property
+  @Property(tries = 300)
   void branchingFactorLiesBetweenOneAndK(@ForAll("logits") float[] logits, @ForAll @IntRange(min = 1, max = 80) int k) {
     double bf = new NextTokenStats(k).measure(logits).branchingFactor();
     assertTrue(bf >= 1 && bf <= Math.min(k, logits.length), "bf " + bf);
   }
 
-  @Property
+  @Property(tries = 300)
   void branchingFactorWithKEqualToVocabularyIsExpEntropy(@ForAll("logits") float[] logits) {
     NextTokenStats stats = new NextTokenStats(logits.length).measure(logits);
     assertEquals(Math.exp(stats.entropy()), stats.branchingFactor(), 1e-12 * stats.branchingFactor());
   }
 
-  @Property
+  @Property(tries = 300)
   void topKEntropyMatchesASortingReference(@ForAll("logits") float[] logits, @ForAll @IntRange(min = 1, max = 80) int k) {
     double h = new NextTokenStats(k).measure(logits).topKEntropy();
     assertEquals(referenceTopKEntropy(logits, k), h, 1e-9);
   }
 
-  @Property
+  @Property(tries = 300)
   void indicatorsAreInvariantUnderShiftingAllLogits(
       @ForAll("logits") float[] logits, @ForAll @IntRange(min = -100, max = 100) int shift) {
     float[] shifted = logits.clone();
@@ -118,19 +120,19 @@ class DistributionPropertiesTest {
     assertEquals(0.0, DistributionShift.kl(logits, shifted), 1e-12);
   }
 
-  @Property
+  @Property(tries = 300)
   void klIsNonNegativeAndNeverNaN(@ForAll("logitPairs") float[][] pair) {
     DistributionShift shift = DistributionShift.between(pair[0], pair[1]);
     assertFalse(Double.isNaN(shift.kl()) || Double.isNaN(shift.reverseKl()) || Double.isNaN(shift.jensenShannon()));
     assertTrue(shift.kl() >= 0 && shift.reverseKl() >= 0);
   }
 
-  @Property
+  @Property(tries = 300)
   void klOfADistributionWithItselfIsZero(@ForAll("logits") float[] logits) {
     assertEquals(0.0, DistributionShift.kl(logits, logits.clone()), 0);
   }
 
-  @Property
+  @Property(tries = 300)
   void jensenShannonIsSymmetricAndBoundedByLn2(@ForAll("logitPairs") float[][] pair) {
     double pq = DistributionShift.jensenShannon(pair[0], pair[1]);
     double qp = DistributionShift.jensenShannon(pair[1], pair[0]);
@@ -138,13 +140,13 @@ class DistributionPropertiesTest {
     assertTrue(pq >= 0 && pq <= LN2, "js " + pq);
   }
 
-  @Property
+  @Property(tries = 300)
   void reverseKlIsKlWithArgumentsSwapped(@ForAll("logitPairs") float[][] pair) {
     assertEquals(
         DistributionShift.between(pair[1], pair[0]).kl(), DistributionShift.between(pair[0], pair[1]).reverseKl(), 0);
   }
 
-  @Property
+  @Property(tries = 300)
   void conceptKlOverEveryTokenIsTheFullKl(@ForAll("logitPairs") float[][] pair) {
     double truncatedToAll = ConceptKl.fromLogits(pair[0], pair[1], pair[0].length);
     double kl = DistributionShift.kl(pair[0], pair[1]);
@@ -153,5 +155,17 @@ class DistributionPropertiesTest {
     } else {
       assertEquals(kl, truncatedToAll, 1e-9);
     }
+  }
+
+  @Example
+  void largeVocabularyTopKMatchesTheSortingReference() {
+    float[] logits = new float[150_000];
+    SplittableRandom random = new SplittableRandom(42);
+    for (int i = 0; i < logits.length; i++) {
+      logits[i] = (float) (random.nextGaussian() * 3);
+    }
+    NextTokenStats stats = new NextTokenStats().measure(logits);
+    assertEquals(referenceTopKEntropy(logits, 1000), stats.topKEntropy(), 1e-9);
+    assertTrue(stats.branchingFactor() <= 1000);
   }
 }
