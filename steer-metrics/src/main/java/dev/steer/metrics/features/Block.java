@@ -1,11 +1,11 @@
 package dev.steer.metrics.features;
 
-import java.util.List;
+import com.google.common.collect.ImmutableList;
 
-/** One (step × layer-offset) feature matrix of the schema: its name prefix, rows and columns. */
-record Block(String name, List<Integer> steps, List<Integer> offsets) {
+/** One matrix of a schema with the steps (rows) and layer offsets (columns) it has there. */
+record Block(Matrix matrix, ImmutableList<Integer> steps, ImmutableList<Integer> offsets) {
 
-  boolean isEmpty() {
-    return steps.isEmpty() || offsets.isEmpty();
+  String name() {
+    return matrix.prefix;
   }
 }

@@ -39,6 +39,9 @@ public final class FeatureSchema {
   /** Fan et al.'s layer offsets from the steered layer. */
   public static final ImmutableList<Integer> DEFAULT_LAYER_OFFSETS = ImmutableList.of(0, 1, 2, 3, 5, 10, 15);
 
+  /** Bound on steps × offsets, so that a hostile schema cannot exhaust memory with names. */
+  private static final int MAX_CELLS = 10_000;
+
   private final ImmutableList<Integer> steps;
   private final ImmutableList<Integer> layerOffsets;
   private final ImmutableList<Block> blocks;
@@ -48,20 +51,15 @@ public final class FeatureSchema {
   private FeatureSchema(ImmutableList<Integer> steps, ImmutableList<Integer> layerOffsets) {
     this.steps = steps;
     this.layerOffsets = layerOffsets;
-    List<Integer> laterSteps = steps.subList(1, steps.size());
-    List<Integer> deeperOffsets = layerOffsets.get(0) == 0 ? layerOffsets.subList(1, layerOffsets.size()) : layerOffsets;
+    ImmutableList<Integer> laterSteps = steps.subList(1, steps.size());
+    ImmutableList<Integer> deeperOffsets =
+        layerOffsets.get(0) == 0 ? layerOffsets.subList(1, layerOffsets.size()) : layerOffsets;
     ImmutableList.Builder<Block> b = ImmutableList.builder();
-    for (Block block :
-        List.of(
-            new Block("magdiff", steps, layerOffsets),
-            new Block("cossim", steps, layerOffsets),
-            new Block("steeralign", steps, deeperOffsets),
-            new Block("steerproj", steps, layerOffsets),
-            new Block("magdiff_ratio", laterSteps, layerOffsets),
-            new Block("cossim_delta", laterSteps, layerOffsets),
-            new Block("steeralign_delta", laterSteps, deeperOffsets))) {
-      if (!block.isEmpty()) {
-        b.add(new Block(block.name(), ImmutableList.copyOf(block.steps()), ImmutableList.copyOf(block.offsets())));
+    for (Matrix matrix : Matrix.values()) {
+      ImmutableList<Integer> rows = matrix.laterStepsOnly ? laterSteps : steps;
+      ImmutableList<Integer> columns = matrix.deeperOffsetsOnly ? deeperOffsets : layerOffsets;
+      if (!rows.isEmpty() && !columns.isEmpty()) {
+        b.add(new Block(matrix, rows, columns));
       }
     }
     this.blocks = b.build();
@@ -125,7 +123,8 @@ public final class FeatureSchema {
    *
    * @param steps strictly ascending, starting at 0 (the dynamics are relative to step 0)
    * @param layerOffsets strictly ascending, non-negative, non-empty
-   * @throws IllegalArgumentException if either list breaks its contract
+   * @throws IllegalArgumentException if either list breaks its contract, or steps × offsets exceeds
+   *     10,000
    */
   public static FeatureSchema of(List<Integer> steps, List<Integer> layerOffsets) {
     checkNotNull(steps, "steps");
@@ -135,6 +134,12 @@ public final class FeatureSchema {
     checkArgument(layerOffsets.get(0) >= 0, "layerOffsets must be non-negative: %s", layerOffsets);
     checkAscending(steps, "steps");
     checkAscending(layerOffsets, "layerOffsets");
+    checkArgument(
+        (long) steps.size() * layerOffsets.size() <= MAX_CELLS,
+        "%s steps × %s layer offsets exceeds %s cells per matrix; the schema would not fit in memory",
+        steps.size(),
+        layerOffsets.size(),
+        MAX_CELLS);
     return new FeatureSchema(ImmutableList.copyOf(steps), ImmutableList.copyOf(layerOffsets));
   }
 

@@ -173,15 +173,14 @@ public final class SteerabilityFeatures {
       for (int b = 0; b < offsets.size(); b++) {
         int j = schema.layerOffsets().indexOf(offsets.get(b));
         m[a][b] =
-            switch (block.name()) {
-              case "magdiff" -> magdiff[i][j];
-              case "cossim" -> cossim[i][j];
-              case "steeralign" -> steeralign[i][j];
-              case "steerproj" -> steerproj[i][j];
-              case "magdiff_ratio" -> ratio(magdiff[i][j], magdiff[0][j]);
-              case "cossim_delta" -> cossim[i][j] - cossim[0][j];
-              case "steeralign_delta" -> steeralign[i][j] - steeralign[0][j];
-              default -> throw new IllegalStateException("unknown block " + block.name());
+            switch (block.matrix()) {
+              case MAGDIFF -> magdiff[i][j];
+              case COSSIM -> cossim[i][j];
+              case STEERALIGN -> steeralign[i][j];
+              case STEERPROJ -> steerproj[i][j];
+              case MAGDIFF_RATIO -> ratio(magdiff[i][j], magdiff[0][j]);
+              case COSSIM_DELTA -> cossim[i][j] - cossim[0][j];
+              case STEERALIGN_DELTA -> steeralign[i][j] - steeralign[0][j];
             };
       }
     }

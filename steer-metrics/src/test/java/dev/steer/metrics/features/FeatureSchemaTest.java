@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.HashSet;
 import java.util.List;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 class FeatureSchemaTest {
@@ -123,5 +124,12 @@ class FeatureSchemaTest {
     IllegalArgumentException e =
         assertThrows(IllegalArgumentException.class, () -> FeatureSchema.forModel(12, 12));
     assertTrue(e.getMessage().contains("steeredLayer"), e.getMessage());
+  }
+
+  @Test
+  void rejectsASchemaTooLargeToHoldInMemory() {
+    List<Integer> many = IntStream.range(0, 200).boxed().toList();
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> FeatureSchema.of(many, many));
+    assertTrue(e.getMessage().contains("200 steps × 200 layer offsets"), e.getMessage());
   }
 }
