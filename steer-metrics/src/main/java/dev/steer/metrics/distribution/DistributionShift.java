@@ -34,9 +34,31 @@ public record DistributionShift(double kl, double reverseKl, double jensenShanno
    *     or are all -Infinity
    */
   public static DistributionShift between(float[] steered, float[] unsteered) {
-    checkSameLength(steered, unsteered);
-    double lseS = LogSumExp.of(steered, "steered");
-    double lseU = LogSumExp.of(unsteered, "unsteered");
+    return compute(steered, unsteered, "steered", "unsteered");
+  }
+
+  /** KL(softmax(p) ‖ softmax(q)) in nats, with the conventions above. */
+  public static double kl(float[] p, float[] q) {
+    return compute(p, q, "p", "q").kl();
+  }
+
+  /** Jensen–Shannon divergence of softmax(p) and softmax(q) in nats, symmetric, in [0, ln 2]. */
+  public static double jensenShannon(float[] p, float[] q) {
+    return compute(p, q, "p", "q").jensenShannon();
+  }
+
+  private static DistributionShift compute(float[] steered, float[] unsteered, String nameS, String nameU) {
+    checkNotNull(steered, nameS);
+    checkNotNull(unsteered, nameU);
+    checkArgument(
+        steered.length == unsteered.length,
+        "logits rows differ in length: %s %s vs %s %s",
+        nameS,
+        steered.length,
+        nameU,
+        unsteered.length);
+    double lseS = LogSumExp.of(steered, nameS);
+    double lseU = LogSumExp.of(unsteered, nameU);
     double klSU = 0;
     double klUS = 0;
     double jsS = 0;
@@ -60,16 +82,6 @@ public record DistributionShift(double kl, double reverseKl, double jensenShanno
         Math.max(klSU, 0.0), Math.max(klUS, 0.0), Math.min(Math.max(0.5 * (jsS + jsU), 0.0), LN2));
   }
 
-  /** KL(softmax(p) ‖ softmax(q)) in nats, with the conventions above. */
-  public static double kl(float[] p, float[] q) {
-    return between(p, q).kl();
-  }
-
-  /** Jensen–Shannon divergence of softmax(p) and softmax(q) in nats, symmetric, in [0, ln 2]. */
-  public static double jensenShannon(float[] p, float[] q) {
-    return between(p, q).jensenShannon();
-  }
-
   /** p (ln p − ln q) with 0 where p = 0 and +∞ where p &gt; 0 = q. */
   private static double klTerm(double logP, double logQ, double p) {
     if (logP == Double.NEGATIVE_INFINITY) {
@@ -79,15 +91,5 @@ public record DistributionShift(double kl, double reverseKl, double jensenShanno
       return Double.POSITIVE_INFINITY; // support of p not inside support of q
     }
     return p == 0 ? 0 : p * (logP - logQ);
-  }
-
-  private static void checkSameLength(float[] a, float[] b) {
-    checkNotNull(a, "steered");
-    checkNotNull(b, "unsteered");
-    checkArgument(
-        a.length == b.length,
-        "logits rows differ in length: steered %s vs unsteered %s",
-        a.length,
-        b.length);
   }
 }
