@@ -5,8 +5,8 @@ import static com.google.common.base.Preconditions.checkArgument;
 import dev.steer.vector.SteeringVector;
 
 /**
- * Directional ablation (Arditi et al., the refusal direction): <b>h' = h − s·(h·v̂)v̂</b> with v̂ =
- * v/‖v‖.
+ * Directional ablation (Arditi et al., the refusal direction):
+ * <b>h' = h − s·(h·v̂)v̂</b> with v̂ = v/‖v‖.
  *
  * <p>At s = 1 the component of h along v is removed entirely (h'·v̂ = 0, and applying it again
  * changes nothing); at s = 0 it is the identity. Only the direction of v matters, not its length.

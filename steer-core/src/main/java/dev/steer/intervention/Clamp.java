@@ -5,8 +5,8 @@ import static com.google.common.base.Preconditions.checkArgument;
 import dev.steer.vector.SteeringVector;
 
 /**
- * Sets the component along a direction to a fixed value: <b>h' = h − (h·v̂)v̂ + c·v̂</b> with v̂ =
- * v/‖v‖.
+ * Sets the component along a direction to a fixed value:
+ * <b>h' = h − (h·v̂)v̂ + c·v̂</b> with v̂ = v/‖v‖.
  *
  * <p>Afterwards h'·v̂ = c and the part of h orthogonal to v is unchanged. Only the direction of v
  * matters, not its length; c is in activation units.

@@ -4,14 +4,15 @@ import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
 
 /**
- * Selective Steering's rotation: turns the in-plane part of h <i>by</i> θ, from b1 towards b2:
+ * Selective Steering's rotation: turns the in-plane part of h <i>by</i> θ, from b1 towards b2.
+ * With P = b1b1ᵀ + b2b2ᵀ,
  *
- * <p><b>h' = h − Ph + [cos θ·(b1b1ᵀ + b2b2ᵀ) + sin θ·(b2b1ᵀ − b1b2ᵀ)]·h</b>, with P = b1b1ᵀ +
- * b2b2ᵀ.
+ * <p><b>h' = h − Ph + [cos θ·(b1b1ᵀ + b2b2ᵀ) + sin θ·(b2b1ᵀ − b1b2ᵀ)]·h</b>.
  *
- * <p>Writing pⱼ = h·bⱼ, the in-plane coordinates (p1, p2) become (p1 cos θ − p2 sin θ, p1 sin θ +
- * p2 cos θ) and h − Ph is unchanged, so ‖h'‖ = ‖h‖. θ = 0 is exactly the identity and a rotation by
- * −θ undoes one by θ. θ is in degrees; any finite value is accepted.
+ * <p>Writing pⱼ = h·bⱼ, the in-plane coordinates (p1, p2) become
+ * (p1 cos θ − p2 sin θ, p1 sin θ + p2 cos θ) and h − Ph is unchanged, so ‖h'‖ = ‖h‖.
+ * θ = 0 is exactly the identity, and a rotation by −θ undoes one by θ. θ is in degrees; any finite
+ * value is accepted.
  *
  * @param plane the oriented plane (b1, b2)
  * @param angleDegrees the angle θ to rotate by, in degrees (positive turns b1 towards b2)

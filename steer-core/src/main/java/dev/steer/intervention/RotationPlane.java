@@ -11,8 +11,8 @@ import java.util.List;
  * {@link AngularRotation} and {@link PlaneRotation} turn activations. Angles are measured from b1
  * towards b2, and P = b1b1ᵀ + b2b2ᵀ is the orthogonal projection onto the plane.
  *
- * <p>The constructor accepts b1 and b2 when both have one dimension d ≥ 2, |‖b1‖ − 1| ≤ 10⁻⁴, |‖b2‖
- * − 1| ≤ 10⁻⁴ and |b1·b2| ≤ 10⁻⁴. It then re-orthonormalises them in double precision
+ * <p>The constructor accepts b1 and b2 when both have one dimension d ≥ 2,
+ * |‖b1‖ − 1| ≤ 10⁻⁴, |‖b2‖ − 1| ≤ 10⁻⁴ and |b1·b2| ≤ 10⁻⁴. It then re-orthonormalises them in double precision
  * (Gram–Schmidt, b1 first) and rounds to float, so {@link #b1()} and {@link #b2()} may differ from
  * the arguments in the last bits; this keeps the rotations norm-preserving to float precision. Hook
  * points and metadata of the arguments are kept. Immutable and thread-safe.

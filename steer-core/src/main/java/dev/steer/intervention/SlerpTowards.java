@@ -10,9 +10,9 @@ import dev.steer.vector.SteeringVector;
  *
  * <p><b>θ = arccos(x̂·ŷ), u = normalize(ŷ − (x̂·ŷ)x̂), φ = a·θ, h' = ‖h‖·(cos φ·x̂ + sin φ·u)</b>.
  *
- * <p>The plane of rotation is the span of h and v, so it differs per row. a = 0 is the identity, a
- * = 1 gives ‖h‖·ŷ, and in between the angle from h' to v is (1 − a)·θ. θ is computed as atan2(‖ŷ −
- * (x̂·ŷ)x̂‖, x̂·ŷ), which equals arccos(x̂·ŷ) but stays accurate near 0 and π.
+ * <p>The plane of rotation is the span of h and v, so it differs per row. The identity is a = 0;
+ * a = 1 gives ‖h‖·ŷ; in between, the angle from h' to v is (1 − a)·θ. θ is computed as
+ * atan2(‖ŷ − (x̂·ŷ)x̂‖, x̂·ŷ), which equals arccos(x̂·ŷ) but stays accurate near 0 and π.
  *
  * <p>The fraction must lie in [0, 1]; the source clamps it, and {@link #fromStrength} does the same
  * for its strength sweep, but the constructor rejects values outside so that mistakes surface.

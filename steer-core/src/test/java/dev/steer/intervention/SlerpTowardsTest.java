@@ -96,6 +96,15 @@ class SlerpTowardsTest {
     assertEquals(a * theta, angle(c.h(), out), 1e-4);
   }
 
+  @Property
+  void anAntiparallelRowTurnsThroughAFractionOfAHalfTurn(
+      @ForAll("cases") Case c, @ForAll @DoubleRange(min = 0, max = 1) double a) {
+    float[] h = c.v().scale(-4).toArray(); // exactly antiparallel: scaling by a power of two
+    float[] out = SlerpTowards.of(c.v(), a).apply(h);
+    assertSameNorm(h, out);
+    assertEquals((1 - a) * Math.PI, angle(out, c.v().toArray()), 1e-4);
+  }
+
   @Test
   void strengthMapsToAFractionOfAFullTurnAt320() {
     SteeringVector v = SteeringVector.basis(2, 0);
