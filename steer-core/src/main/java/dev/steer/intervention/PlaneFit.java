@@ -101,8 +101,16 @@ final class PlaneFit {
     return best;
   }
 
-  /** Unit top right-singular vector of X (rows xᵢ), via the top eigenvector a of XXᵀ: Xᵀa/‖Xᵀa‖. */
-  private static double[] firstPrincipalComponent(double[][] x) {
+  /**
+   * Unit first principal direction of the rows xᵢ of X: the top eigenvector of XᵀX (d×d). When there
+   * are fewer rows than columns it is found from the smaller Gram matrix XXᵀ (n×n) instead, as
+   * Xᵀa/‖Xᵀa‖ for its top eigenvector a, so the eigen-solver works on min(n, d)² entries.
+   */
+  static double[] firstPrincipalComponent(double[][] x) {
+    return x.length <= x[0].length ? viaGram(x) : viaCovariance(x);
+  }
+
+  static double[] viaGram(double[][] x) {
     int n = x.length;
     double[][] gram = new double[n][n];
     for (int i = 0; i < n; i++) {
@@ -112,12 +120,7 @@ final class PlaneFit {
       }
     }
     SymmetricEigen eigen = SymmetricEigen.of(gram);
-    double variance = eigen.value(0);
-    checkArgument(
-        variance > MIN_VARIANCE,
-        "the candidate directions all point the same way (largest variance of the centred stack is"
-            + " %s <= 1e-10), so they span no plane",
-        variance);
+    checkVariance(eigen.value(0));
     double[] a = eigen.vector(0);
     double[] pc = new double[x[0].length];
     for (int i = 0; i < n; i++) {
@@ -126,6 +129,35 @@ final class PlaneFit {
       }
     }
     return DoubleVectors.scaled(pc, 1 / DoubleVectors.norm(pc));
+  }
+
+  static double[] viaCovariance(double[][] x) {
+    int d = x[0].length;
+    double[][] scatter = new double[d][d];
+    for (double[] row : x) {
+      for (int k = 0; k < d; k++) {
+        for (int l = k; l < d; l++) {
+          scatter[k][l] += row[k] * row[l];
+        }
+      }
+    }
+    for (int k = 0; k < d; k++) {
+      for (int l = 0; l < k; l++) {
+        scatter[k][l] = scatter[l][k];
+      }
+    }
+    SymmetricEigen eigen = SymmetricEigen.of(scatter);
+    checkVariance(eigen.value(0));
+    return eigen.vector(0);
+  }
+
+  /** The largest eigenvalue is the same for XXᵀ and XᵀX: the spread along the first component. */
+  private static void checkVariance(double variance) {
+    checkArgument(
+        variance > MIN_VARIANCE,
+        "the candidate directions all point the same way (largest variance of the centred stack is"
+            + " %s <= 1e-10), so they span no plane",
+        variance);
   }
 
   /** ū·b2, or the largest-magnitude component of b2 when ū·b2 is at rounding level. */

@@ -97,8 +97,8 @@ public record RotationPlane(SteeringVector b1, SteeringVector b2) {
    *       uᵢ·uⱼ (the first such on ties); it keeps that candidate's hook point and metadata;
    *   <li><b>b2</b> = the first principal component of the mean-centred stack xᵢ = uᵢ − ū (ū the
    *       mean of the uᵢ), made orthogonal to b1 (Gram–Schmidt) and normalised. The component is
-   *       computed exactly from the eigenvector a of the largest eigenvalue of the n×n Gram matrix
-   *       G = XXᵀ as Xᵀa.
+   *       computed exactly (Jacobi eigen-decomposition) as the top eigenvector of XᵀX, or, when
+   *       n ≤ d, as Xᵀa/‖Xᵀa‖ for the top eigenvector a of the smaller Gram matrix XXᵀ.
    * </ol>
    *
    * <p>Sign convention: b2 is oriented so that ū·b2 > 0 (the candidates lean towards +b2). Where
@@ -107,7 +107,8 @@ public record RotationPlane(SteeringVector b1, SteeringVector b2) {
    * the largest eigenvalue is repeated, the principal component is not unique and the one the
    * solver returns is used.
    *
-   * <p>Cost O(n²·d + n³) for n candidates of dimension d.
+   * <p>Cost, for n candidates of dimension d and m = min(n, d): O(n²·d) for the cosines, O(n·d·m)
+   * for the smaller of XXᵀ and XᵀX, and O(m³) per Jacobi sweep (a handful of sweeps).
    *
    * @throws IllegalArgumentException if there are fewer than 2 candidates, they differ in
    *     dimension, the dimension is below 2, one is zero, they all point the same way (the centred

@@ -92,6 +92,22 @@ class PlaneFitTest {
     assertEquals(1, plane.b1().cosine(candidates.get(best)), 1e-6);
   }
 
+  @Property(tries = 100)
+  void theGramAndCovarianceRoutesGiveTheSamePrincipalComponent(
+      @ForAll long seed,
+      @ForAll @IntRange(min = 2, max = 16) int d,
+      @ForAll @IntRange(min = 2, max = 16) int n) {
+    Random random = new Random(seed);
+    double[][] x = new double[n][];
+    for (int i = 0; i < n; i++) {
+      x[i] = gaussian(random, d, 1);
+    }
+    double[] viaGram = PlaneFit.viaGram(x);
+    double[] viaCovariance = PlaneFit.viaCovariance(x);
+    // unique up to sign unless the top eigenvalue is repeated, which random data avoids
+    assertEquals(1, Math.abs(DoubleVectors.dot(viaGram, viaCovariance)), 1e-8);
+  }
+
   @Test
   void theMostCentralCandidateBecomesB1AndKeepsItsHookPoint() {
     // mean cosines: e0 → (0.707 + 0)/2, e0+e1 → 0.707, e1 → 0.354: the middle one wins
