@@ -8,6 +8,7 @@ import dev.steer.hook.HookPoint;
 import dev.steer.vector.SteeringVector;
 import java.util.Collection;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -66,11 +67,11 @@ public record SiteAlignment(HookPoint point, double meanPositive, double meanNeg
   }
 
   /**
-   * The hook points of the {@link #selected()} alignments, in depth order.
+   * The hook points of the {@link #selected()} alignments, in depth order, as an immutable list.
    *
    * @throws IllegalArgumentException if two alignments name the same hook point
    */
-  public static ImmutableList<HookPoint> selectedPoints(Collection<SiteAlignment> alignments) {
+  public static List<HookPoint> selectedPoints(Collection<SiteAlignment> alignments) {
     checkNotNull(alignments, "alignments");
     Set<HookPoint> seen = new HashSet<>();
     for (SiteAlignment a : alignments) {
