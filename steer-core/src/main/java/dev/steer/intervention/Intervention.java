@@ -11,7 +11,14 @@ import static com.google.common.base.Preconditions.checkNotNull;
  * <p>Implementations are immutable records and safe to share across threads. Arithmetic is carried out
  * in double precision and rounded to float once per component.
  */
-public sealed interface Intervention permits Additive, Sequence {
+public sealed interface Intervention
+    permits Additive,
+        Ablation,
+        Clamp,
+        AngularRotation,
+        PlaneRotation,
+        SlerpTowards,
+        Sequence {
 
   /** The hidden size this intervention expects. */
   int dimension();

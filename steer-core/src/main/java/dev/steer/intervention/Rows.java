@@ -1,6 +1,9 @@
 package dev.steer.intervention;
 
 import static com.google.common.base.Preconditions.checkArgument;
+import static com.google.common.base.Preconditions.checkNotNull;
+
+import dev.steer.vector.SteeringVector;
 
 /** Small double-precision helpers on rows stored inside larger float buffers. */
 final class Rows {
@@ -32,5 +35,22 @@ final class Rows {
       s += x * x;
     }
     return Math.sqrt(s);
+  }
+
+  /** h·v where h = buffer[offset .. offset + v.dimension()). */
+  static double dot(float[] buffer, int offset, SteeringVector v) {
+    double s = 0;
+    for (int i = 0, d = v.dimension(); i < d; i++) {
+      s += buffer[offset + i] * (double) v.get(i);
+    }
+    return s;
+  }
+
+  /** Rejects a null or zero direction, naming its role; returns ‖v‖. */
+  static double checkNonZero(SteeringVector v, String role) {
+    checkNotNull(v, role);
+    double norm = v.norm();
+    checkArgument(norm > 0, "%s must be a non-zero vector (it is zero, d=%s)", role, v.dimension());
+    return norm;
   }
 }
