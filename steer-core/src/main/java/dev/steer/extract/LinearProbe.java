@@ -30,12 +30,13 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * noisier. Logistic regression is statistically less efficient than the mean difference when the two
  * classes are Gaussian with shared covariance, so expect it to need more examples for the same accuracy.
  *
- * <p><b>Solver.</b> Newton's method with a backtracking (Armijo) line search, in double precision with
- * ND4J, from {@code w = 0, b = 0}; it stops when the Newton decrement {@code gᵀH⁻¹g/2} falls below
- * {@code 1e-12·max(1, J)} or after 100 steps. The optimal {@code w} lies in the span of the centred rows,
- * so when there are fewer rows {@code N} than hidden units the problem is solved in an orthonormal basis
- * of that span (from the eigenvectors of the {@code N × N} Gram matrix): each step costs
- * {@code O(N·r²)} for rank {@code r ≤ min(N, hidden)}. Deterministic: no randomness.
+ * <p><b>Solver.</b> Newton's method with Cholesky-solved steps and a backtracking (Armijo) line search,
+ * in double precision with ND4J, from {@code w = 0, b = 0}. It stops when the Newton decrement
+ * {@code gᵀH⁻¹g/2} falls below {@code 1e-12·max(1, J)} or after 100 steps. The optimal {@code w} lies in
+ * the span of the centred rows, so when there are no more rows {@code N} than hidden units the problem
+ * is solved in an orthonormal basis of that span (eigenvectors of the {@code N × N} Gram matrix): a
+ * step costs {@code O(N·r²)} for rank {@code r ≤ min(N, hidden)}, never {@code O(hidden³)}.
+ * Deterministic: no randomness.
  *
  * <p><b>Sign.</b> Positives are labelled 1, so the logit grows along the returned vector: positives
  * score higher. Counts of positives and negatives may differ. Stateless and thread-safe.
@@ -184,7 +185,7 @@ public final class LinearProbe {
       }
       // Keeps H invertible if every p saturates to 0 or 1 in double; the intercept is otherwise free.
       hessian.putScalar(r, r, hessian.getDouble(r, r) + 1e-12 * n);
-      double[] step = Linalg.solve(hessian, gradient);
+      double[] step = Linalg.solvePositiveDefinite(hessian, gradient);
       double decrement = Linalg.dot(gradient, step);
       if (!(decrement / 2 > 1e-12 * Math.max(1, objective))) {
         break;

@@ -124,7 +124,7 @@ public final class PcaDifference {
     }
     if (flip) {
       for (int j = 0; j < d.length; j++) {
-        d[j] = -d[j];
+        d[j] = 0.0 - d[j]; // not -d[j], which would turn 0.0 into -0.0
       }
       return below;
     }

@@ -43,6 +43,25 @@ final class Fixtures {
     return rows;
   }
 
+  /**
+   * One-token examples, {@code perClass} of each class: standard normal noise around a shared offset
+   * of 3, shifted by {@code ±0.5·(j+1)/hidden} on coordinate {@code j}. The classes overlap, so the
+   * probe's optimum is finite and not trivially aligned with the mean difference.
+   */
+  static ContrastiveActivations overlapping(long seed, int perClass, int hidden) {
+    Random random = new Random(seed);
+    float[][] pos = new float[perClass][hidden];
+    float[][] neg = new float[perClass][hidden];
+    for (int i = 0; i < perClass; i++) {
+      for (int j = 0; j < hidden; j++) {
+        double shift = 0.5 * (j + 1) / hidden;
+        pos[i][j] = (float) (3 + shift + random.nextGaussian());
+        neg[i][j] = (float) (3 - shift + random.nextGaussian());
+      }
+    }
+    return ContrastiveActivations.ofVectors(pos, neg);
+  }
+
   static double[] gaussian(Random random, int n) {
     double[] v = new double[n];
     for (int j = 0; j < n; j++) {
