@@ -8,13 +8,13 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Activations captured at one hook point for two contrasting sets of prompts: positives (showing the
- * concept) and negatives (its opposite or its absence).
+ * Activations captured at one hook point for two contrasting sets of prompts: positives (showing
+ * the concept) and negatives (its opposite or its absence).
  *
  * <p>Each example is a {@code float[tokens][hidden]} matrix: one row per token. Every row of every
- * example must have the same hidden size and only finite values; each example needs at least one token.
- * Methods that work on pairs ({@link ExtractionMethod#PCA}) pair positive {@code i} with negative
- * {@code i} and need equal counts; the others accept any counts.
+ * example must have the same hidden size and only finite values; each example needs at least one
+ * token. Methods that work on pairs ({@link ExtractionMethod#PCA}) pair positive {@code i} with
+ * negative {@code i} and need equal counts; the others accept any counts.
  *
  * <p>Immutable: the matrices are deep-copied in and out, so instances are thread-safe.
  */
@@ -24,7 +24,8 @@ public final class ContrastiveActivations {
   private final List<float[][]> negatives;
   private final int hiddenSize;
 
-  private ContrastiveActivations(List<float[][]> positives, List<float[][]> negatives, int hiddenSize) {
+  private ContrastiveActivations(
+      List<float[][]> positives, List<float[][]> negatives, int hiddenSize) {
     this.positives = positives;
     this.negatives = negatives;
     this.hiddenSize = hiddenSize;
@@ -33,8 +34,8 @@ public final class ContrastiveActivations {
   /**
    * Activations of whole examples, {@code [tokens][hidden]} each (copied).
    *
-   * @throws IllegalArgumentException if either list is empty, an example has no tokens, hidden sizes
-   *     differ, or a value is NaN or infinite; the message names the example and token
+   * @throws IllegalArgumentException if either list is empty, an example has no tokens, hidden
+   *     sizes differ, or a value is NaN or infinite; the message names the example and token
    */
   public static ContrastiveActivations of(List<float[][]> positives, List<float[][]> negatives) {
     checkNotNull(positives, "positives");
@@ -48,12 +49,15 @@ public final class ContrastiveActivations {
     int hidden = first[0].length;
     checkArgument(hidden > 0, "positive example 0 token 0 has hidden size 0; need at least 1");
     return new ContrastiveActivations(
-        copyChecked(positives, "positive", hidden), copyChecked(negatives, "negative", hidden), hidden);
+        copyChecked(positives, "positive", hidden),
+        copyChecked(negatives, "negative", hidden),
+        hidden);
   }
 
   /**
-   * Activations already reduced to one vector per example ({@code [examples][hidden]}, copied); each
-   * row is treated as a one-token example, so any {@link TokenPosition} that fits one token selects it.
+   * Activations already reduced to one vector per example ({@code [examples][hidden]}, copied);
+   * each row is treated as a one-token example, so any {@link TokenPosition} that fits one token
+   * selects it.
    *
    * @throws IllegalArgumentException as for {@link #of(List, List)}
    */
@@ -83,7 +87,8 @@ public final class ContrastiveActivations {
         checkArgument(row != null, "%s example %s token %s is null", label, e, t);
         checkArgument(
             row.length == hidden,
-            "%s example %s token %s has hidden size %s; expected %s (the hidden size of positive example 0)",
+            "%s example %s token %s has hidden size %s; expected %s (the hidden size of positive"
+                + " example 0)",
             label,
             e,
             t,
@@ -119,7 +124,10 @@ public final class ContrastiveActivations {
     return hiddenSize;
   }
 
-  /** Whether there are as many positives as negatives, so that example {@code i} of each form a pair. */
+  /**
+   * Whether there are as many positives as negatives, so that example {@code i} of each form a
+   * pair.
+   */
   public boolean isPaired() {
     return positives.size() == negatives.size();
   }
@@ -139,7 +147,8 @@ public final class ContrastiveActivations {
     return new ContrastiveActivations(negatives, positives, hiddenSize);
   }
 
-  // Package-private views without copying, for the extraction methods; callers must not mutate them.
+  // Package-private views without copying, for the extraction methods; callers must not mutate
+  // them.
   List<float[][]> positivesView() {
     return positives;
   }

@@ -3,15 +3,19 @@ package dev.steer.extract;
 import static com.google.common.base.Preconditions.checkNotNull;
 
 /**
- * How a steering vector is computed from {@link ContrastiveActivations}. Each method's {@link #id()} is
- * stable and is what {@code VectorMetadata.method} records.
+ * How a steering vector is computed from {@link ContrastiveActivations}. Each method's {@link
+ * #id()} is stable and is what {@code VectorMetadata.method} records.
  */
 public enum ExtractionMethod {
-  /** CAA / DiffMean: mean of the positives minus mean of the negatives; see {@link MeanDifference}. */
+  /**
+   * CAA / DiffMean: mean of the positives minus mean of the negatives; see {@link MeanDifference}.
+   */
   MEAN_DIFFERENCE("mean_difference"),
   /** RepE: first principal component of paired differences; see {@link PcaDifference}. */
   PCA("pca"),
-  /** Logistic-regression weight vector separating positives from negatives; see {@link LinearProbe}. */
+  /**
+   * Logistic-regression weight vector separating positives from negatives; see {@link LinearProbe}.
+   */
   LINEAR_PROBE("linear_probe");
 
   private final String id;

@@ -7,8 +7,9 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * The ND4J calls extraction needs, in double precision, kept out of the public API.
  *
- * <p>ND4J 1.0.0-M2.1's {@code svd} custom op fails on matrices larger than 16 in either dimension, so
- * principal components come from LAPACK {@code syev} on the smaller of the two Gram matrices instead.
+ * <p>ND4J 1.0.0-M2.1's {@code svd} custom op fails on matrices larger than 16 in either dimension,
+ * so principal components come from LAPACK {@code syev} on the smaller of the two Gram matrices
+ * instead.
  */
 final class Linalg {
 
@@ -43,15 +44,15 @@ final class Linalg {
   }
 
   /**
-   * The top right singular vector of {@code x} ({@code n × d}) and its squared singular value, with the
-   * sum of all squared singular values ({@code ‖x‖²_F}): the first principal axis of the rows of
-   * {@code x} about the origin. Works in {@code min(n, d)²} memory.
+   * The top right singular vector of {@code x} ({@code n × d}) and its squared singular value, with
+   * the sum of all squared singular values ({@code ‖x‖²_F}): the first principal axis of the rows
+   * of {@code x} about the origin. Works in {@code min(n, d)²} memory.
    */
   record TopAxis(double[] axis, double eigenvalue, double trace) {}
 
   static TopAxis topRightSingularVector(INDArray x) {
     boolean wide = x.rows() <= x.columns();
-    // Rows fewer than columns: eigenvector u of x·xᵀ gives the axis xᵀu/σ; otherwise eigenvector of xᵀ·x.
+    // Wide x: the axis is xᵀu/σ for the top eigenvector u of x·xᵀ. Tall x: the top eigenvector of xᵀ·x.
     INDArray gram = wide ? x.mmul(x.transpose()) : x.transpose().mmul(x);
     SymmetricEigen eigen = symmetricEigen(gram);
     int top = eigen.values().length - 1;
@@ -61,7 +62,7 @@ final class Linalg {
       trace += Math.max(v, 0);
     }
     if (!(lambda > 0)) {
-      return new TopAxis(new double[(int) x.columns()], 0, 0);
+      return new TopAxis(new double[x.columns()], 0, 0);
     }
     INDArray vector = eigen.vectors().getColumn(top).reshape(gram.rows(), 1);
     INDArray axis = wide ? x.transpose().mmul(vector) : vector;
@@ -71,8 +72,8 @@ final class Linalg {
   }
 
   /**
-   * Solves {@code a·x = b} for symmetric positive-definite {@code a}: LAPACK Cholesky {@code a = L·Lᵀ}
-   * ({@code potrf}), then two triangular substitutions. (ND4J's {@code LinearSolve} op and
+   * Solves {@code a·x = b} for symmetric positive-definite {@code a}: LAPACK Cholesky {@code a =
+   * L·Lᵀ} ({@code potrf}), then two triangular substitutions. (ND4J's {@code LinearSolve} op and
    * {@code InvertMatrix} are one to two orders of magnitude slower at a few hundred unknowns.)
    */
   static double[] solvePositiveDefinite(INDArray a, double[] b) {

@@ -16,27 +16,29 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  *
  * <p><b>Objective.</b> Over the pooled rows {@code x_i} with labels {@code y_i}, minimise
  *
- * <pre>  J(w, b) = Σ_i [log(1 + exp(z_i)) − y_i z_i] + (λ/2)‖w‖²,   z_i = (x_i − x̄)·w / s + b</pre>
+ * <pre>  J(w, b) = Σ_i [log(1 + exp(z_i)) − y_i z_i] + (λ/2)‖w‖²,   z_i = (x_i − x̄)·w / s + b
+ * </pre>
  *
- * where {@code x̄} is the mean row and {@code s² = Σ_i ‖x_i − x̄‖² / (N·hidden)} the mean per-coordinate
- * variance; the intercept {@code b} is not penalised. This is scikit-learn's
- * {@code LogisticRegression(C = 1/λ)} on the rescaled rows, and the default is its {@code C = 1}
- * ({@link #DEFAULT_L2 λ = 1}). The single scale {@code s} makes λ mean the same on every model and
- * layer whatever the size of its activations, and it leaves directions untouched. Features are
- * <b>not</b> standardised coordinate by coordinate: that would penalise low-variance coordinates less
- * and tilt the weight vector away from the geometry of the residual stream that steering acts in. As
- * {@code λ → ∞} the direction tends to the mean difference; small λ on separable data (always the case
+ * where {@code x̄} is the mean row and {@code s² = Σ_i ‖x_i − x̄‖² / (N·hidden)} the mean
+ * per-coordinate variance; the intercept {@code b} is not penalised. This is scikit-learn's {@code
+ * LogisticRegression(C = 1/λ)} on the rescaled rows, and the default is its {@code C = 1} ({@link
+ * #DEFAULT_L2 λ = 1}). The single scale {@code s} makes λ mean the same on every model and layer
+ * whatever the size of its activations, and it leaves directions untouched. Features are <b>not</b>
+ * standardised coordinate by coordinate: that would penalise low-variance coordinates less and tilt
+ * the weight vector away from the geometry of the residual stream that steering acts in. As {@code
+ * λ → ∞} the direction tends to the mean difference; small λ on separable data (always the case
  * when there are fewer examples than hidden units) tends to the maximum-margin direction, which is
- * noisier. Logistic regression is statistically less efficient than the mean difference when the two
- * classes are Gaussian with shared covariance, so expect it to need more examples for the same accuracy.
+ * noisier. Logistic regression is statistically less efficient than the mean difference when the
+ * two classes are Gaussian with shared covariance, so expect it to need more examples for the same
+ * accuracy.
  *
- * <p><b>Solver.</b> Newton's method with Cholesky-solved steps and a backtracking (Armijo) line search,
- * in double precision with ND4J, from {@code w = 0, b = 0}. It stops when the Newton decrement
- * {@code gᵀH⁻¹g/2} falls below {@code 1e-12·max(1, J)} or after 100 steps. The optimal {@code w} lies in
- * the span of the centred rows, so when there are no more rows {@code N} than hidden units the problem
- * is solved in an orthonormal basis of that span (eigenvectors of the {@code N × N} Gram matrix): a
- * step costs {@code O(N·r²)} for rank {@code r ≤ min(N, hidden)}, never {@code O(hidden³)}.
- * Deterministic: no randomness.
+ * <p><b>Solver.</b> Newton's method with Cholesky-solved steps and a backtracking (Armijo) line
+ * search, in double precision with ND4J, from {@code w = 0, b = 0}. It stops when the Newton
+ * decrement {@code gᵀH⁻¹g/2} falls below {@code 1e-12·max(1, J)} or after 100 steps. The optimal
+ * {@code w} lies in the span of the centred rows, so when there are no more rows {@code N} than
+ * hidden units the problem is solved in an orthonormal basis of that span (eigenvectors of the
+ * {@code N × N} Gram matrix): a step costs {@code O(N·r²)} for rank {@code r ≤ min(N, hidden)},
+ * never {@code O(hidden³)}. Deterministic: no randomness.
  *
  * <p><b>Sign.</b> Positives are labelled 1, so the logit grows along the returned vector: positives
  * score higher. Counts of positives and negatives may differ. Stateless and thread-safe.
@@ -57,13 +59,14 @@ public final class LinearProbe {
   }
 
   /**
-   * The unit probe direction, with metadata {@code method=linear_probe} and details {@code positives},
-   * {@code negatives}, {@code token_position}, {@code l2}, {@code train_accuracy} and
+   * The unit probe direction, with metadata {@code method=linear_probe} and details {@code
+   * positives}, {@code negatives}, {@code token_position}, {@code l2}, {@code train_accuracy} and
    * {@code newton_steps}.
    *
    * @param l2 the L2 strength λ; positive and finite (λ = 0 has no solution on separable data)
-   * @throws IllegalArgumentException if {@code l2} is not positive and finite, an example is too short
-   *     for {@code position}, or every pooled activation is identical so no direction separates anything
+   * @throws IllegalArgumentException if {@code l2} is not positive and finite, an example is too
+   *     short for {@code position}, or every pooled activation is identical so no direction
+   *     separates anything
    */
   public static SteeringVector extract(
       ContrastiveActivations activations, TokenPosition position, double l2) {
@@ -107,9 +110,9 @@ public final class LinearProbe {
   }
 
   /**
-   * Coordinates for {@code w}: either the hidden units themselves, or an orthonormal basis {@code V} of
-   * the row span of the centred data, with features {@code F = X·V}. Since ‖Vβ‖ = ‖β‖ the penalty is
-   * unchanged.
+   * Coordinates for {@code w}: either the hidden units themselves, or an orthonormal basis {@code
+   * V} of the row span of the centred data, with features {@code F = X·V}. Since ‖Vβ‖ = ‖β‖ the
+   * penalty is unchanged.
    */
   private record Basis(INDArray features, INDArray toHiddenMatrix, int rank) {
 
@@ -125,14 +128,16 @@ public final class LinearProbe {
       double[] values = eigen.values();
       double largest = values[values.length - 1];
       int first = 0;
-      while (first < values.length && !(values[first] > RANK_TOLERANCE * largest && values[first] > 0)) {
+      while (first < values.length
+          && !(values[first] > RANK_TOLERANCE * largest && values[first] > 0)) {
         first++;
       }
       int rank = values.length - first;
       if (rank == 0) {
         return new Basis(centred, null, 0);
       }
-      INDArray u = eigen.vectors().get(NDArrayIndex.all(), NDArrayIndex.interval(first, values.length));
+      INDArray u =
+          eigen.vectors().get(NDArrayIndex.all(), NDArrayIndex.interval(first, values.length));
       INDArray sigma = Nd4j.create(DataType.DOUBLE, 1, rank);
       for (int k = 0; k < rank; k++) {
         sigma.putScalar(0, k, Math.sqrt(values[first + k]));
@@ -143,11 +148,13 @@ public final class LinearProbe {
     }
 
     double[] toHidden(double[] beta) {
-      return toHiddenMatrix == null ? beta : toHiddenMatrix.mmul(Linalg.column(beta)).toDoubleVector();
+      return toHiddenMatrix == null
+          ? beta
+          : toHiddenMatrix.mmul(Linalg.column(beta)).toDoubleVector();
     }
   }
 
-  private record Fit(double[] beta, double intercept, double[] logits, int steps) {
+  private record Fit(double[] beta, double[] logits, int steps) {
     double accuracy(double[] y) {
       int correct = 0;
       for (int i = 0; i < y.length; i++) {
@@ -157,10 +164,12 @@ public final class LinearProbe {
     }
   }
 
-  /** Newton's method on θ = (β, b) for the objective in the class Javadoc, with features {@code f}. */
+  /**
+   * Newton's method on θ = (β, b) for the objective in the class Javadoc, with features {@code f}.
+   */
   private static Fit newton(INDArray f, double[] y, double l2) {
     int n = y.length;
-    int r = (int) f.columns();
+    int r = f.columns();
     INDArray design = Nd4j.hstack(f, Nd4j.ones(DataType.DOUBLE, n, 1)); // [F, 1]
     double[] theta = new double[r + 1];
     double[] z = new double[n];
@@ -177,13 +186,12 @@ public final class LinearProbe {
       }
       // g = [F,1]ᵀ(p − y) + λ[β, 0];  H = [F,1]ᵀ W [F,1] + λ diag(1,…,1, 0)
       double[] gradient = design.transpose().mmul(Linalg.column(residual)).toDoubleVector();
-      INDArray hessian =
-          design.transpose().mmul(design.mulColumnVector(Linalg.column(weight)));
+      INDArray hessian = design.transpose().mmul(design.mulColumnVector(Linalg.column(weight)));
       for (int k = 0; k < r; k++) {
         gradient[k] += l2 * theta[k];
         hessian.putScalar(k, k, hessian.getDouble(k, k) + l2);
       }
-      // Keeps H invertible if every p saturates to 0 or 1 in double; the intercept is otherwise free.
+      // A tiny unpenalised-intercept ridge keeps H positive definite if every p saturates in double.
       hessian.putScalar(r, r, hessian.getDouble(r, r) + 1e-12 * n);
       double[] step = Linalg.solvePositiveDefinite(hessian, gradient);
       double decrement = Linalg.dot(gradient, step);
@@ -212,7 +220,7 @@ public final class LinearProbe {
     }
     double[] beta = new double[r];
     System.arraycopy(theta, 0, beta, 0, r);
-    return new Fit(beta, theta[r], z, steps);
+    return new Fit(beta, z, steps);
   }
 
   private static double objective(double[] z, double[] y, double[] theta, double l2) {

@@ -20,7 +20,8 @@ final class Pooling {
         poolAll(activations.negativesView(), position, "negative"));
   }
 
-  private static double[][] poolAll(List<float[][]> examples, TokenPosition position, String label) {
+  private static double[][] poolAll(
+      List<float[][]> examples, TokenPosition position, String label) {
     double[][] rows = new double[examples.size()][];
     for (int e = 0; e < rows.length; e++) {
       rows[e] = pool(examples.get(e), position, label, e);

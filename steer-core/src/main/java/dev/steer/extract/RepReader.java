@@ -7,10 +7,10 @@ import dev.steer.vector.SteeringVector;
 
 /**
  * A RepE reading vector: a unit direction {@code d} and a centre {@code μ}, scoring an activation
- * {@code h} as {@code (h − μ)·d/‖d‖}. Higher scores lean towards the positives the direction was fitted
- * on. Made by {@link PcaDifference#reader}; {@code μ} is the mean of every pooled activation used there
- * (positives and negatives together), so a score of 0 sits halfway between the two classes when they
- * are balanced. Immutable and thread-safe.
+ * {@code h} as {@code (h − μ)·d/‖d‖}. Higher scores lean towards the positives the direction was
+ * fitted on. Made by {@link PcaDifference#reader}; {@code μ} is the mean of every pooled activation
+ * used there (positives and negatives together), so a score of 0 sits halfway between the two
+ * classes when they are balanced. Immutable and thread-safe.
  */
 public final class RepReader {
 

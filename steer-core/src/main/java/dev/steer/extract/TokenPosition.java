@@ -5,21 +5,23 @@ import static com.google.common.base.Preconditions.checkNotNull;
 /**
  * Which token (or tokens) of an example supply its activation vector.
  *
- * <p>An example's activations are a {@code [tokens][hidden]} matrix; a position turns it into one row:
+ * <p>An example's activations are a {@code [tokens][hidden]} matrix; a position turns it into one
+ * row:
  *
  * <ul>
  *   <li>{@link #LAST}: the last token, where a causal model has read the whole prompt.
- *   <li>{@link #offset(int) offset(k)}: token {@code k} counted from the start when {@code k ≥ 0}, from
- *       the end when {@code k < 0} ({@code -1} is the last token). CAA reads token {@code -2}, the answer
- *       letter of an A/B prompt that ends {@code "(A)"}.
+ *   <li>{@link #offset(int) offset(k)}: token {@code k} counted from the start when {@code k ≥ 0},
+ *       from the end when {@code k < 0} ({@code -1} is the last token). CAA reads token {@code -2},
+ *       the answer letter of an A/B prompt that ends {@code "(A)"}.
  *   <li>{@link #MEAN}: the mean over every token.
- *   <li>{@link #MEAN_SKIP_FIRST}: the mean over every token but the first. DiffMean variants skip the
- *       beginning-of-sequence token, whose activation is huge and carries no content; use this when the
- *       tokenizer prepends one.
+ *   <li>{@link #MEAN_SKIP_FIRST}: the mean over every token but the first. DiffMean variants skip
+ *       the beginning-of-sequence token, whose activation is huge and carries no content; use this
+ *       when the tokenizer prepends one.
  * </ul>
  *
- * <p>An example too short for the position is rejected with its length. Positions are immutable values;
- * {@link #id()} names them in vector metadata and {@link #parse(String)} reads that name back.
+ * <p>An example too short for the position is rejected with its length. Positions are immutable
+ * values; {@link #id()} names them in vector metadata and {@link #parse(String)} reads that name
+ * back.
  */
 public sealed interface TokenPosition permits TokenPosition.Offset, TokenPosition.Mean {
 
@@ -29,7 +31,9 @@ public sealed interface TokenPosition permits TokenPosition.Offset, TokenPositio
   /** The mean over all tokens. */
   TokenPosition MEAN = new Mean(false);
 
-  /** The mean over all tokens except the first (the BOS token); needs examples of at least 2 tokens. */
+  /**
+   * The mean over all tokens except the first (the BOS token); needs examples of at least 2 tokens.
+   */
   TokenPosition MEAN_SKIP_FIRST = new Mean(true);
 
   /** Token {@code k}: from the start when {@code k ≥ 0}, from the end when {@code k < 0}. */
@@ -67,7 +71,10 @@ public sealed interface TokenPosition permits TokenPosition.Offset, TokenPositio
     }
   }
 
-  /** The stable name used in metadata: {@code last}, {@code offset:<k>}, {@code mean} or {@code mean_skip_first}. */
+  /**
+   * The stable name used in metadata: {@code last}, {@code offset:<k>}, {@code mean} or {@code
+   * mean_skip_first}.
+   */
   String id();
 
   /**
@@ -81,7 +88,10 @@ public sealed interface TokenPosition permits TokenPosition.Offset, TokenPositio
       return k == -1 ? "last" : "offset:" + k;
     }
 
-    /** The 0-based row this offset picks in an example of {@code tokens} tokens, or -1 if out of range. */
+    /**
+     * The 0-based row this offset picks in an example of {@code tokens} tokens, or -1 if out of
+     * range.
+     */
     int rowIn(int tokens) {
       int row = k >= 0 ? k : tokens + k;
       return row >= 0 && row < tokens ? row : -1;

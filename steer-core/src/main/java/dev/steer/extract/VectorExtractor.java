@@ -14,9 +14,10 @@ import dev.steer.vector.SteeringVector;
  * }</pre>
  *
  * <p>The result carries {@code VectorMetadata.method} = {@link ExtractionMethod#id()} and details
- * {@code positives}, {@code negatives} and {@code token_position}, plus each method's own; it has no hook
- * point (the caller knows where the activations were captured: {@code v.withHookPoint(point)}). For
- * method options use {@link MeanDifference}, {@link PcaDifference} or {@link LinearProbe} directly.
+ * {@code positives}, {@code negatives} and {@code token_position}, plus each method's own; it has
+ * no hook point (the caller knows where the activations were captured: {@code
+ * v.withHookPoint(point)}). For method options use {@link MeanDifference}, {@link PcaDifference} or
+ * {@link LinearProbe} directly.
  */
 public final class VectorExtractor {
 
@@ -25,8 +26,8 @@ public final class VectorExtractor {
   /**
    * Extracts a vector with {@code method}.
    *
-   * @throws IllegalArgumentException if the activations do not suit the method or position (see each
-   *     method)
+   * @throws IllegalArgumentException if the activations do not suit the method or position (see
+   *     each method)
    */
   public static SteeringVector extract(
       ExtractionMethod method, ContrastiveActivations activations, TokenPosition position) {

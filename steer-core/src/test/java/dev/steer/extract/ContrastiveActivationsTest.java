@@ -57,7 +57,8 @@ class ContrastiveActivationsTest {
   void rejectsAMismatchBetweenPositivesAndNegatives() {
     assertRejected(
         "negative example 0 token 0 has hidden size 4; expected 3",
-        () -> ContrastiveActivations.of(examples(ONE_TOKEN), examples(new float[][] {{1, 2, 3, 4}})));
+        () ->
+            ContrastiveActivations.of(examples(ONE_TOKEN), examples(new float[][] {{1, 2, 3, 4}})));
   }
 
   @Test
@@ -83,7 +84,8 @@ class ContrastiveActivationsTest {
     withNull.add(ONE_TOKEN);
     withNull.add(null);
     assertRejected(
-        "positive example 1 is null", () -> ContrastiveActivations.of(withNull, examples(ONE_TOKEN)));
+        "positive example 1 is null",
+        () -> ContrastiveActivations.of(withNull, examples(ONE_TOKEN)));
     assertRejected(
         "negative example 0 token 0 is null",
         () -> ContrastiveActivations.of(examples(ONE_TOKEN), examples(new float[][] {null})));
@@ -93,7 +95,8 @@ class ContrastiveActivationsTest {
   void rejectsZeroHiddenSize() {
     assertRejected(
         "hidden size 0",
-        () -> ContrastiveActivations.of(examples(new float[][] {{}}), examples(new float[][] {{}})));
+        () ->
+            ContrastiveActivations.of(examples(new float[][] {{}}), examples(new float[][] {{}})));
   }
 
   @Test

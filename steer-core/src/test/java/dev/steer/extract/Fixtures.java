@@ -10,11 +10,11 @@ final class Fixtures {
   private Fixtures() {}
 
   /**
-   * Paired activations with a planted concept direction: for pair {@code i},
-   * {@code pos_i = c + α·u + σ·ε⁺_i} and {@code neg_i = c − α·u + σ·ε⁻_i}, where {@code u} is a random unit
-   * vector, {@code c} a shared offset of norm 10 (real activations are far from the origin) and
-   * {@code ε} standard normal. Each example has {@code tokens} tokens; only the last one carries the
-   * signal, the earlier ones are pure offset-plus-noise, so pooling at the wrong token would fail.
+   * Paired activations with a planted concept direction: for pair {@code i}, {@code pos_i = c + α·u
+   * + σ·ε⁺_i} and {@code neg_i = c − α·u + σ·ε⁻_i}, where {@code u} is a random unit vector, {@code
+   * c} a shared offset of norm 10 (real activations are far from the origin) and {@code ε} standard
+   * normal. Each example has {@code tokens} tokens; only the last one carries the signal, the
+   * earlier ones are pure offset-plus-noise, so pooling at the wrong token would fail.
    */
   record Planted(ContrastiveActivations activations, double[] direction) {}
 
@@ -44,9 +44,9 @@ final class Fixtures {
   }
 
   /**
-   * One-token examples, {@code perClass} of each class: standard normal noise around a shared offset
-   * of 3, shifted by {@code ±0.5·(j+1)/hidden} on coordinate {@code j}. The classes overlap, so the
-   * probe's optimum is finite and not trivially aligned with the mean difference.
+   * One-token examples, {@code perClass} of each class: standard normal noise around a shared
+   * offset of 3, shifted by {@code ±0.5·(j+1)/hidden} on coordinate {@code j}. The classes overlap,
+   * so the probe's optimum is finite and not trivially aligned with the mean difference.
    */
   static ContrastiveActivations overlapping(long seed, int perClass, int hidden) {
     Random random = new Random(seed);

@@ -18,7 +18,8 @@ class LinearProbeTest {
     for (float[][] rows : new float[][][] {pos, neg}) {
       for (float[] row : rows) {
         for (int j = 0; j < hidden; j++) {
-          row[j] = (float) (0.3 * random.nextGaussian() + (j == 0 ? (rows == pos ? 2 : -2) : 0) + 5);
+          row[j] =
+              (float) (0.3 * random.nextGaussian() + (j == 0 ? (rows == pos ? 2 : -2) : 0) + 5);
         }
       }
     }
@@ -26,8 +27,8 @@ class LinearProbeTest {
   }
 
   /**
-   * Plain gradient descent on the documented objective (centred rows divided by the RMS scale s, sum of
-   * log-losses, (λ/2)‖w‖², free intercept): an independent reference for the Newton solver.
+   * Plain gradient descent on the documented objective (centred rows divided by the RMS scale s,
+   * sum of log-losses, (λ/2)‖w‖², free intercept): an independent reference for the Newton solver.
    */
   private static double[] referenceDirection(ContrastiveActivations a, double l2) {
     int nPos = a.positiveCount();
@@ -50,7 +51,8 @@ class LinearProbeTest {
         row[j] /= s;
       }
     }
-    double lipschitz = 0.25 * (sumSquares / (s * s) + n) + l2; // bound on the Hessian's largest eigenvalue
+    double lipschitz =
+        0.25 * (sumSquares / (s * s) + n) + l2; // bound on the Hessian's largest eigenvalue
     double[] w = new double[d];
     double b = 0;
     for (int iteration = 0; iteration < 200_000; iteration++) {
@@ -81,11 +83,13 @@ class LinearProbeTest {
     double highestNegative = -Double.MAX_VALUE;
     for (int i = 0; i < a.negativeCount(); i++) {
       highestNegative =
-          Math.max(highestNegative, Fixtures.dot(Fixtures.widen(a.negative(i)[0]), v.toDoubleArray()));
+          Math.max(
+              highestNegative, Fixtures.dot(Fixtures.widen(a.negative(i)[0]), v.toDoubleArray()));
     }
     for (int i = 0; i < a.positiveCount(); i++) {
       lowestPositive =
-          Math.min(lowestPositive, Fixtures.dot(Fixtures.widen(a.positive(i)[0]), v.toDoubleArray()));
+          Math.min(
+              lowestPositive, Fixtures.dot(Fixtures.widen(a.positive(i)[0]), v.toDoubleArray()));
     }
     assertTrue(lowestPositive > highestNegative, lowestPositive + " vs " + highestNegative);
   }
@@ -136,7 +140,8 @@ class LinearProbeTest {
     for (double bad : new double[] {0, -1, Double.NaN, Double.POSITIVE_INFINITY}) {
       IllegalArgumentException e =
           assertThrows(
-              IllegalArgumentException.class, () -> LinearProbe.extract(a, TokenPosition.LAST, bad));
+              IllegalArgumentException.class,
+              () -> LinearProbe.extract(a, TokenPosition.LAST, bad));
       assertTrue(e.getMessage().contains("l2 must be positive and finite: " + bad), e.getMessage());
     }
   }
@@ -146,7 +151,8 @@ class LinearProbeTest {
     float[][] same = {{1, 2}, {1, 2}};
     ContrastiveActivations a = ContrastiveActivations.ofVectors(same, same);
     IllegalArgumentException e =
-        assertThrows(IllegalArgumentException.class, () -> LinearProbe.extract(a, TokenPosition.LAST));
+        assertThrows(
+            IllegalArgumentException.class, () -> LinearProbe.extract(a, TokenPosition.LAST));
     assertTrue(e.getMessage().contains("all 4 pooled activations are identical"), e.getMessage());
   }
 
@@ -156,7 +162,8 @@ class LinearProbeTest {
     float[][] rows = {{1, 2}, {3, 5}};
     ContrastiveActivations a = ContrastiveActivations.ofVectors(rows, rows);
     IllegalArgumentException e =
-        assertThrows(IllegalArgumentException.class, () -> LinearProbe.extract(a, TokenPosition.LAST));
+        assertThrows(
+            IllegalArgumentException.class, () -> LinearProbe.extract(a, TokenPosition.LAST));
     assertTrue(e.getMessage().contains("probe weight is zero"), e.getMessage());
   }
 }

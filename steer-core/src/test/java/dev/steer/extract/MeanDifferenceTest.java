@@ -25,8 +25,7 @@ class MeanDifferenceTest {
         ContrastiveActivations.ofVectors(
             new float[][] {{1, 0}, {3, 0}, {5, 3}}, new float[][] {{0, 1}});
     // (3, 1) − (0, 1)
-    assertArrayEquals(
-        new float[] {3, 0}, MeanDifference.extract(a, TokenPosition.LAST).toArray());
+    assertArrayEquals(new float[] {3, 0}, MeanDifference.extract(a, TokenPosition.LAST).toArray());
   }
 
   @Test

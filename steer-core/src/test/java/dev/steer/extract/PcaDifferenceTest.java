@@ -50,7 +50,8 @@ class PcaDifferenceTest {
     assertArrayEquals(new float[] {1, 0}, v.toArray(), 1e-7f);
     assertEquals("pca", v.metadata().method());
     assertEquals("0.9", v.metadata().details().get("explained_variance"));
-    assertEquals("0.5", v.metadata().details().get("pair_agreement")); // (0, 1)·d = 0 counts for neither
+    assertEquals(
+        "0.5", v.metadata().details().get("pair_agreement")); // (0, 1)·d = 0 counts for neither
   }
 
   @Test
@@ -99,7 +100,8 @@ class PcaDifferenceTest {
       neg.add(i == 3 ? a.positive(i) : a.negative(i));
     }
     SteeringVector v = PcaDifference.extract(a, TokenPosition.LAST);
-    SteeringVector w = PcaDifference.extract(ContrastiveActivations.of(pos, neg), TokenPosition.LAST);
+    SteeringVector w =
+        PcaDifference.extract(ContrastiveActivations.of(pos, neg), TokenPosition.LAST);
     assertEquals(1.0, Math.abs(v.cosine(w)), 1e-7);
   }
 
@@ -145,7 +147,8 @@ class PcaDifferenceTest {
     ContrastiveActivations a =
         ContrastiveActivations.ofVectors(new float[][] {{1}, {2}, {3}}, new float[][] {{0}, {1}});
     IllegalArgumentException e =
-        assertThrows(IllegalArgumentException.class, () -> PcaDifference.extract(a, TokenPosition.LAST));
+        assertThrows(
+            IllegalArgumentException.class, () -> PcaDifference.extract(a, TokenPosition.LAST));
     assertTrue(e.getMessage().contains("3 positives and 2 negatives"), e.getMessage());
   }
 
@@ -154,7 +157,8 @@ class PcaDifferenceTest {
     float[][] same = {{1, 2}, {3, 4}};
     ContrastiveActivations a = ContrastiveActivations.ofVectors(same, same);
     IllegalArgumentException e =
-        assertThrows(IllegalArgumentException.class, () -> PcaDifference.extract(a, TokenPosition.LAST));
+        assertThrows(
+            IllegalArgumentException.class, () -> PcaDifference.extract(a, TokenPosition.LAST));
     assertTrue(e.getMessage().contains("pair differences are all zero"), e.getMessage());
   }
 }

@@ -54,7 +54,8 @@ class TokenPositionTest {
           assertThrows(
               IllegalArgumentException.class,
               () -> Pooling.pool(EXAMPLE, TokenPosition.offset(k), "negative", 5));
-      assertTrue(e.getMessage().contains("negative example 5, which has 3 token(s)"), e.getMessage());
+      assertTrue(
+          e.getMessage().contains("negative example 5, which has 3 token(s)"), e.getMessage());
       assertTrue(e.getMessage().contains("offset:" + k), e.getMessage());
     }
   }
@@ -64,7 +65,8 @@ class TokenPositionTest {
     IllegalArgumentException e =
         assertThrows(
             IllegalArgumentException.class,
-            () -> Pooling.pool(new float[][] {{1, 2}}, TokenPosition.MEAN_SKIP_FIRST, "positive", 2));
+            () ->
+                Pooling.pool(new float[][] {{1, 2}}, TokenPosition.MEAN_SKIP_FIRST, "positive", 2));
     assertTrue(e.getMessage().contains("positive example 2 has 1"), e.getMessage());
   }
 
