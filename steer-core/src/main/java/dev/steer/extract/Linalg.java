@@ -52,7 +52,8 @@ final class Linalg {
 
   static TopAxis topRightSingularVector(INDArray x) {
     boolean wide = x.rows() <= x.columns();
-    // Wide x: the axis is xᵀu/σ for the top eigenvector u of x·xᵀ. Tall x: the top eigenvector of xᵀ·x.
+    // Wide x: the axis is xᵀu/σ for the top eigenvector u of x·xᵀ. Tall x: the top eigenvector of
+    // xᵀ·x.
     INDArray gram = wide ? x.mmul(x.transpose()) : x.transpose().mmul(x);
     SymmetricEigen eigen = symmetricEigen(gram);
     int top = eigen.values().length - 1;

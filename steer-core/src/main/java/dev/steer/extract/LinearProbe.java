@@ -40,8 +40,11 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * {@code N × N} Gram matrix): a step costs {@code O(N·r²)} for rank {@code r ≤ min(N, hidden)},
  * never {@code O(hidden³)}. Deterministic: no randomness.
  *
- * <p><b>Sign.</b> Positives are labelled 1, so the logit grows along the returned vector: positives
- * score higher. Counts of positives and negatives may differ. Stateless and thread-safe.
+ * <p><b>Sign.</b> Positives are labelled 1, so the logit grows along the returned vector. At the
+ * optimum the positives' mean projection exceeds the negatives' (the vector has a positive dot
+ * product with the mean difference): with {@code z_i = (x_i − x̄)·w}, stationarity gives {@code
+ * Σ(y_i − ȳ)z_i = λs‖w‖² + Σ(p_i − ȳ)z_i}, and the last sum is ≥ 0 because {@code p_i} increases
+ * with {@code z_i}. Counts of positives and negatives may differ. Stateless and thread-safe.
  */
 public final class LinearProbe {
 
@@ -191,7 +194,8 @@ public final class LinearProbe {
         gradient[k] += l2 * theta[k];
         hessian.putScalar(k, k, hessian.getDouble(k, k) + l2);
       }
-      // A tiny unpenalised-intercept ridge keeps H positive definite if every p saturates in double.
+      // A tiny unpenalised-intercept ridge keeps H positive definite if every p saturates in
+      // double.
       hessian.putScalar(r, r, hessian.getDouble(r, r) + 1e-12 * n);
       double[] step = Linalg.solvePositiveDefinite(hessian, gradient);
       double decrement = Linalg.dot(gradient, step);
