@@ -32,8 +32,9 @@ import java.util.TreeSet;
  *
  * <p><b>Steering.</b> For each {@link SteeringSlot} the tensor h at its hook point is replaced, for every
  * downstream consumer and graph output, by the edited tensor. The slot reads a float mask input m of shape
- * [batch, seq] ({@link SteeringSlot#maskInputName()}) and, per intervention, the inputs of
- * {@link InterventionKind#parameters()} ({@link SteeringSlot#inputName}). Interventions apply in order, each
+ * [batch, seq] per intervention ({@link SteeringSlot#maskInputName}) and the inputs of
+ * {@link InterventionKind#parameters()} ({@link SteeringSlot#inputName}, shaped as {@link SteeringParameter}
+ * says, so each batch row may carry its own values). Interventions apply in order, each
  * as {@code h ← Where(m ≠ 0, h + m·Δ(h), h)} with Δ(h) = f(h) − h: where m = 0 the row passes through
  * bit-for-bit (even when Δ would be NaN); where m = 1 the row becomes h + Δ(h), which equals f(h) up to float
  * rounding (for additive edits it is exactly h + α·v); fractional m blends each step. When the steered tensor
@@ -304,11 +305,11 @@ public final class GraphRewriter {
 
     /** Emits the slot's interventions on {@code h}; returns the edited tensor (named {@code output} if given). */
     private String emitSlot(SteeringSlot slot, String h, String output) {
-      String mask = emitter.unsqueezeLast(slot.maskInputName());
-      String active = emitter.op("Not", emitter.op("Equal", mask, emitter.scalar(0f)));
       List<InterventionKind> kinds = slot.kinds();
       for (int step = 0; step < kinds.size(); step++) {
         int s = step;
+        String mask = emitter.unsqueezeLast(slot.maskInputName(step));
+        String active = emitter.op("Not", emitter.op("Equal", mask, emitter.scalar(0f)));
         String delta =
             InterventionGraphs.delta(
                 emitter, kinds.get(step), h, p -> slot.inputName(s, p), map.hiddenSize());
@@ -329,13 +330,15 @@ public final class GraphRewriter {
       }
       graph.addAllInitializer(emitter.initializers());
       for (SteeringSlot slot : slots) {
-        graph.addInput(floatInput(slot.maskInputName(), dimParam("batch"), dimParam("sequence")));
         for (int step = 0; step < slot.kinds().size(); step++) {
+          graph.addInput(floatInput(slot.maskInputName(step), dimParam("batch"), dimParam("sequence")));
           for (SteeringParameter p : slot.kinds().get(step).parameters()) {
             graph.addInput(
-                p.isVector()
-                    ? floatInput(slot.inputName(step, p), dimValue(map.hiddenSize()))
-                    : floatInput(slot.inputName(step, p)));
+                floatInput(
+                    slot.inputName(step, p),
+                    dimParam("steer_rows"),
+                    dimValue(1),
+                    dimValue(p.isVector() ? map.hiddenSize() : 1)));
           }
         }
       }

@@ -4,8 +4,9 @@ import java.util.Locale;
 
 /**
  * A parameter of a compiled intervention, fed at run time as a float graph input: either a vector of the
- * hidden size ({@code [hidden]}) or a scalar ({@code []}). The input's name is given by
- * {@link SteeringSlot#inputName}.
+ * hidden size, shape {@code [rows, 1, hidden]}, or a scalar, shape {@code [rows, 1, 1]}, where rows is 1
+ * (one value for the whole batch) or the batch size (one value per batch row, so that each row can be
+ * steered with its own vector and strength). The input's name is given by {@link SteeringSlot#inputName}.
  */
 public enum SteeringParameter {
   /** Additive: the vector v (used as given). */
@@ -39,7 +40,7 @@ public enum SteeringParameter {
     this.vector = vector;
   }
 
-  /** True for {@code [hidden]} vectors, false for scalars of shape {@code []}. */
+  /** True for {@code [rows, 1, hidden]} vectors, false for {@code [rows, 1, 1]} scalars. */
   public boolean isVector() {
     return vector;
   }

@@ -10,9 +10,9 @@ import java.util.List;
 
 /**
  * Where to insert interventions and of which kinds: the compiled shape of a steering entry, without its
- * values. The kinds are applied in list order to the tensor at {@code hookPoint}; one token mask gates them
- * all. Graph input names derive from the hook point's TransformerLens name, e.g.
- * {@code steer.blocks.3.hook_resid_post.mask} and {@code steer.blocks.3.hook_resid_post.0.alpha}.
+ * values. The kinds are applied in list order to the tensor at {@code hookPoint}, each gated by its own token
+ * mask. Graph input names derive from the hook point's TransformerLens name, e.g.
+ * {@code steer.blocks.3.hook_resid_post.0.mask} and {@code steer.blocks.3.hook_resid_post.0.alpha}.
  *
  * @param hookPoint where the edit happens
  * @param kinds the interventions in application order; at least one
@@ -32,11 +32,15 @@ public record SteeringSlot(HookPoint hookPoint, List<InterventionKind> kinds) {
   }
 
   /**
-   * Name of the float mask input of shape {@code [batch, seq]}: 1 edits that token's row, 0 leaves it exactly
-   * unchanged, values in between blend.
+   * Name of the float token-mask input of the intervention at position {@code step}, shape {@code [batch,
+   * seq]}: 1 edits that token's row, 0 leaves it exactly unchanged, values in between blend. Each step has
+   * its own mask so that entries sharing a hook point keep their own token scopes.
+   *
+   * @throws IndexOutOfBoundsException if {@code step} is not a position in {@link #kinds()}
    */
-  public String maskInputName() {
-    return "steer." + hookPoint.name() + ".mask";
+  public String maskInputName(int step) {
+    checkElementIndex(step, kinds.size(), "step");
+    return "steer." + hookPoint.name() + "." + step + ".mask";
   }
 
   /**

@@ -156,9 +156,9 @@ class GraphRewriterTest {
     Map<String, Object> in = new HashMap<>();
     in.put("input_ids", IDS);
     for (SteeringSlot slot : slots) {
-      in.put(slot.maskInputName(), MASK);
+      in.put(slot.maskInputName(0), MASK);
       InterventionKind kind = slot.kinds().get(0);
-      SteeringFixtures.values(kind, D, 7).forEach((p, v) -> in.put(slot.inputName(0, p), v));
+      SteeringFixtures.values(kind, D, 7).forEach((p, v) -> in.put(slot.inputName(0, p), SteeringFixtures.feed(v)));
     }
 
     Map<String, float[][][]> a = runRewritten(fused.model(), slots, in);
@@ -211,10 +211,11 @@ class GraphRewriterTest {
     Map<String, Object> in = new HashMap<>();
     in.put("input_ids", IDS);
     for (SteeringSlot slot : slots) {
-      in.put(slot.maskInputName(), NO_MASK);
       for (int step = 0; step < slot.kinds().size(); step++) {
         int s = step;
-        SteeringFixtures.values(slot.kinds().get(step), D, step).forEach((p, v) -> in.put(slot.inputName(s, p), v));
+        in.put(slot.maskInputName(step), NO_MASK);
+        SteeringFixtures.values(slot.kinds().get(step), D, step)
+            .forEach((p, v) -> in.put(slot.inputName(s, p), SteeringFixtures.feed(v)));
       }
     }
     float[][][] original;

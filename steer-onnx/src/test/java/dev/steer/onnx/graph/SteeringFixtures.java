@@ -41,13 +41,18 @@ final class SteeringFixtures {
       SteeringSlot slot, float[][] mask, java.util.List<Map<SteeringParameter, Object>> stepValues) {
     Map<String, Object> in = new HashMap<>();
     in.put("input_ids", IDS);
-    in.put(slot.maskInputName(), mask);
     for (int step = 0; step < slot.kinds().size(); step++) {
+      in.put(slot.maskInputName(step), mask);
       for (Map.Entry<SteeringParameter, Object> e : stepValues.get(step).entrySet()) {
-        in.put(slot.inputName(step, e.getKey()), e.getValue());
+        in.put(slot.inputName(step, e.getKey()), feed(e.getValue()));
       }
     }
     return in;
+  }
+
+  /** A parameter value in its graph-input shape: [1, 1, d] for a vector, [1, 1, 1] for a scalar. */
+  static float[][][] feed(Object value) {
+    return value instanceof float[] v ? new float[][][] {{v}} : new float[][][] {{{(Float) value}}};
   }
 
   static float[] gaussian(int d, Random r) {
