@@ -325,6 +325,7 @@ public final class SafetensorsVectors {
             t.name() + ".data_offsets");
       }
       expected = t.end();
+      previous = t;
     }
     if (expected != dataLength) {
       throw new VectorFileException(
