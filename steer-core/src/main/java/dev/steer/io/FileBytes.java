@@ -22,7 +22,7 @@ final class FileBytes {
     checkNotNull(path, "path");
     long size = Files.size(path);
     if (size > MAX_FILE_BYTES) {
-      throw tooLarge(Long.toString(size));
+      throw tooLarge(Long.toString(size), MAX_FILE_BYTES);
     }
     try (InputStream in = Files.newInputStream(path)) {
       return read(in);
@@ -31,16 +31,28 @@ final class FileBytes {
 
   /** Reads {@code in} to its end (not closing it); never buffers more than the cap plus one byte. */
   static byte[] read(InputStream in) throws IOException {
+    return read(in, MAX_FILE_BYTES);
+  }
+
+  /** As {@link #read(InputStream)} with a smaller cap (for tests). */
+  static byte[] read(InputStream in, int maxBytes) throws IOException {
     checkNotNull(in, "in");
-    byte[] bytes = in.readNBytes(MAX_FILE_BYTES + 1); // grows as data arrives, not up front
-    if (bytes.length > MAX_FILE_BYTES) {
-      throw tooLarge("more than " + MAX_FILE_BYTES);
+    byte[] bytes = in.readNBytes(maxBytes + 1); // grows as data arrives, not up front
+    if (bytes.length > maxBytes) {
+      throw tooLarge("more than " + maxBytes, maxBytes);
     }
     return bytes;
   }
 
-  private static VectorFileException tooLarge(String size) {
+  /** Fails if {@code bytes} exceeds the cap. */
+  static void checkSize(byte[] bytes) throws VectorFileException {
+    if (bytes.length > MAX_FILE_BYTES) {
+      throw tooLarge(Integer.toString(bytes.length), MAX_FILE_BYTES);
+    }
+  }
+
+  private static VectorFileException tooLarge(String size, int maxBytes) {
     return new VectorFileException(
-        "vector file has " + size + " bytes; at most " + MAX_FILE_BYTES + " (1 GiB) are read", null, MAX_FILE_BYTES);
+        "vector file has " + size + " bytes; at most " + maxBytes + " are read", null, maxBytes);
   }
 }

@@ -114,12 +114,7 @@ public final class GgufControlVectors {
   /** Reads a control vector held in {@code bytes} (not modified, not retained). */
   public static SteeringVectorSet read(byte[] bytes) throws VectorFileException {
     checkNotNull(bytes, "bytes");
-    if (bytes.length > FileBytes.MAX_FILE_BYTES) {
-      throw new VectorFileException(
-          "vector file has " + bytes.length + " bytes; at most " + FileBytes.MAX_FILE_BYTES + " are read",
-          null,
-          FileBytes.MAX_FILE_BYTES);
-    }
+    FileBytes.checkSize(bytes);
     GgufContainer.Parsed file = GgufContainer.parse(bytes, MAX_HEADER_BYTES);
     String arch = architecture(file.metadata());
     Map<Integer, Direction> directions = directions(bytes, file);

@@ -86,12 +86,7 @@ public final class SafetensorsVectors {
   /** Reads a safetensors vector file held in {@code bytes} (not modified, not retained). */
   public static SteeringVectorSet read(byte[] bytes) throws VectorFileException {
     checkNotNull(bytes, "bytes");
-    if (bytes.length > FileBytes.MAX_FILE_BYTES) {
-      throw new VectorFileException(
-          "vector file has " + bytes.length + " bytes; at most " + FileBytes.MAX_FILE_BYTES + " are read",
-          null,
-          FileBytes.MAX_FILE_BYTES);
-    }
+    FileBytes.checkSize(bytes);
     if (bytes.length < 8) {
       throw new VectorFileException(
           "truncated: a safetensors file starts with an 8-byte header length but the file has "
