@@ -8,8 +8,8 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Reads little-endian fields from a byte array, checking every length against the bytes that remain
- * before anything is allocated. Reading past {@code limit} throws {@link VectorFileException} naming the
- * field and offset. Not thread-safe.
+ * before anything is allocated. Reading past {@code limit} throws {@link VectorFileException}
+ * naming the field and offset. Not thread-safe.
  */
 final class ByteCursor {
 
@@ -40,7 +40,13 @@ final class ByteCursor {
   void require(long n, String field) throws VectorFileException {
     if (n < 0 || n > remaining()) {
       throw new VectorFileException(
-          "truncated: " + field + " needs " + n + " bytes but only " + remaining() + " remain before the "
+          "truncated: "
+              + field
+              + " needs "
+              + n
+              + " bytes but only "
+              + remaining()
+              + " remain before the "
               + limitReason,
           field,
           position);
@@ -76,20 +82,30 @@ final class ByteCursor {
   }
 
   /**
-   * An unsigned 64-bit count of items that each take at least {@code minItemBytes}: fails unless it fits
-   * in the remaining bytes and is at most {@code max}.
+   * An unsigned 64-bit count of items that each take at least {@code minItemBytes}: fails unless it
+   * fits in the remaining bytes and is at most {@code max}.
    */
   long count(String field, long minItemBytes, long max) throws VectorFileException {
     int at = position;
     long n = u64(field);
     if (n < 0 || n > max) {
       throw new VectorFileException(
-          field + " is " + Long.toUnsignedString(n) + "; at most " + max + " is accepted", field, at);
+          field + " is " + Long.toUnsignedString(n) + "; at most " + max + " is accepted",
+          field,
+          at);
     }
     if (n > remaining() / minItemBytes) {
       throw new VectorFileException(
-          "truncated or corrupt: " + field + " is " + n + " but the " + remaining() + " bytes left before the "
-              + limitReason + " hold at most " + remaining() / minItemBytes,
+          "truncated or corrupt: "
+              + field
+              + " is "
+              + n
+              + " but the "
+              + remaining()
+              + " bytes left before the "
+              + limitReason
+              + " hold at most "
+              + remaining() / minItemBytes,
           field,
           at);
     }
@@ -120,8 +136,31 @@ final class ByteCursor {
     }
   }
 
-  /** A float32 at absolute {@code offset} (caller has checked bounds). */
-  float f32At(int offset) {
-    return buffer.getFloat(offset);
+  /**
+   * {@code length} little-endian float32 values at {@code start} (bounds checked by the caller),
+   * each required to be finite.
+   *
+   * @throws VectorFileException naming {@code tensor}, the component and its byte offset otherwise
+   */
+  static float[] finiteFloats(byte[] bytes, int start, int length, String tensor)
+      throws VectorFileException {
+    ByteBuffer data = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+    float[] values = new float[length];
+    for (int i = 0; i < length; i++) {
+      values[i] = data.getFloat(start + 4 * i);
+      if (!Float.isFinite(values[i])) {
+        throw new VectorFileException(
+            "tensor "
+                + tensor
+                + " component "
+                + i
+                + " is "
+                + values[i]
+                + "; steering vectors must be finite",
+            tensor,
+            start + 4L * i);
+      }
+    }
+    return values;
   }
 }

@@ -11,8 +11,8 @@ import java.nio.file.Path;
 final class FileBytes {
 
   /**
-   * The largest vector file read into memory: 1 GiB. A control vector for a 200-layer model with hidden
-   * size 32768 takes 26 MB, so this only stops runaway or hostile input.
+   * The largest vector file read into memory: 1 GiB. A control vector for a 200-layer model with
+   * hidden size 32768 takes 26 MB, so this only stops runaway or hostile input.
    */
   static final int MAX_FILE_BYTES = 1 << 30;
 
@@ -29,7 +29,9 @@ final class FileBytes {
     }
   }
 
-  /** Reads {@code in} to its end (not closing it); never buffers more than the cap plus one byte. */
+  /**
+   * Reads {@code in} to its end (not closing it); never buffers more than the cap plus one byte.
+   */
   static byte[] read(InputStream in) throws IOException {
     return read(in, MAX_FILE_BYTES);
   }

@@ -6,7 +6,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The GGUF container format (versions 2 and 3, little-endian), independent of what the tensors mean.
+ * The GGUF container format (versions 2 and 3, little-endian), independent of what the tensors
+ * mean.
  *
  * <pre>
  *   magic "GGUF" | version u32 | tensor_count u64 | kv_count u64
@@ -17,9 +18,9 @@ import java.util.Map;
  * </pre>
  *
  * A string is a u64 byte length followed by UTF-8 bytes. Value types: 0 uint8, 1 int8, 2 uint16, 3
- * int16, 4 uint32, 5 int32, 6 float32, 7 bool (one byte, 0 or 1), 8 string, 9 array (element type u32,
- * count u64, elements), 10 uint64, 11 int64, 12 float64. Version 1 (32-bit counts) and big-endian files
- * are rejected.
+ * int16, 4 uint32, 5 int32, 6 float32, 7 bool (one byte, 0 or 1), 8 string, 9 array (element type
+ * u32, count u64, elements), 10 uint64, 11 int64, 12 float64. Version 1 (32-bit counts) and
+ * big-endian files are rejected.
  */
 final class GgufContainer {
 
@@ -39,23 +40,30 @@ final class GgufContainer {
 
   static final String ALIGNMENT_KEY = "general.alignment";
   static final int DEFAULT_ALIGNMENT = 32;
+
   /** ggml's limit on tensor names (GGML_MAX_NAME, including the terminating NUL). */
   static final int MAX_TENSOR_NAME_BYTES = 63;
+
   /** ggml's GGML_MAX_DIMS. */
   static final int MAX_DIMS = 4;
+
   /** Bound on nested arrays: the format allows them, no real file needs depth beyond a few. */
   static final int MAX_ARRAY_DEPTH = 8;
+
   static final long MAX_TENSORS = 1 << 16;
   static final long MAX_KVS = 1 << 20;
 
   private static final String[] TYPE_NAMES = {
-    "uint8", "int8", "uint16", "int16", "uint32", "int32", "float32", "bool", "string", "array", "uint64",
-    "int64", "float64"
+    "uint8", "int8", "uint16", "int16", "uint32", "int32", "float32", "bool", "string", "array",
+    "uint64", "int64", "float64"
   };
   // value sizes by type; strings and arrays give their minimum (length or type+count fields)
   private static final int[] MIN_SIZES = {1, 1, 2, 2, 4, 4, 4, 1, 8, 12, 8, 8, 8};
 
-  /** A metadata value: Long for integer types (uint64 raw), Double for floats, Boolean, String, or Array. */
+  /**
+   * A metadata value: Long for integer types (uint64 raw), Double for floats, Boolean, String, or
+   * Array.
+   */
   record Value(int type, Object value) {
     boolean isInteger() {
       return type <= TYPE_INT32 || type == TYPE_UINT64 || type == TYPE_INT64;
@@ -69,12 +77,18 @@ final class GgufContainer {
   /** An array value, skipped over: only its element type and length are kept. */
   record Array(int elementType, long length) {}
 
-  /** One tensor info: dims as stored (each 0 ≤ dim ≤ 2^63 − 1), offset relative to the data section. */
+  /**
+   * One tensor info: dims as stored (each 0 ≤ dim ≤ 2^63 − 1), offset relative to the data section.
+   */
   record TensorInfo(String name, long[] dims, long ggmlType, long offset, int infoOffset) {}
 
   /** A parsed header; {@code dataStart} may exceed the file length when there is no data. */
   record Parsed(
-      long version, Map<String, Value> metadata, List<TensorInfo> tensors, int alignment, long dataStart) {}
+      long version,
+      Map<String, Value> metadata,
+      List<TensorInfo> tensors,
+      int alignment,
+      long dataStart) {}
 
   private GgufContainer() {}
 
@@ -91,12 +105,15 @@ final class GgufContainer {
     boolean capped = headerLimit < bytes.length;
     ByteCursor in =
         new ByteCursor(
-            bytes, headerLimit, capped ? "GGUF header size limit of " + headerLimit + " bytes" : "end of file");
+            bytes,
+            headerLimit,
+            capped ? "GGUF header size limit of " + headerLimit + " bytes" : "end of file");
     in.require(4, "magic");
     if (!(bytes[0] == 'G' && bytes[1] == 'G' && bytes[2] == 'U' && bytes[3] == 'F')) {
       throw new VectorFileException(
           String.format(
-              "not a GGUF file: magic bytes are %02x %02x %02x %02x, expected 47 47 55 46 (\"GGUF\")",
+              "not a GGUF file: magic bytes are %02x %02x %02x %02x, expected 47 47 55 46"
+                  + " (\"GGUF\")",
               bytes[0], bytes[1], bytes[2], bytes[3]),
           "magic",
           0);
@@ -134,7 +151,9 @@ final class GgufContainer {
       String name = string(in, "name of tensor " + i);
       if (name.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_TENSOR_NAME_BYTES) {
         throw new VectorFileException(
-            "tensor name '" + name + "' is longer than ggml's " + MAX_TENSOR_NAME_BYTES + " bytes", name, at);
+            "tensor name '" + name + "' is longer than ggml's " + MAX_TENSOR_NAME_BYTES + " bytes",
+            name,
+            at);
       }
       if (!names.add(name)) {
         throw new VectorFileException("duplicate tensor name '" + name + "'", name, at);
@@ -143,7 +162,9 @@ final class GgufContainer {
       long nDims = in.u32(name + ".n_dims");
       if (nDims < 1 || nDims > MAX_DIMS) {
         throw new VectorFileException(
-            "tensor " + name + " has n_dims " + nDims + "; expected 1 to " + MAX_DIMS, name + ".n_dims", dimsAt);
+            "tensor " + name + " has n_dims " + nDims + "; expected 1 to " + MAX_DIMS,
+            name + ".n_dims",
+            dimsAt);
       }
       long[] dims = new long[(int) nDims];
       for (int d = 0; d < dims.length; d++) {
@@ -151,7 +172,11 @@ final class GgufContainer {
         dims[d] = in.u64(name + ".dims[" + d + "]");
         if (dims[d] < 0) {
           throw new VectorFileException(
-              "tensor " + name + " has dimension " + Long.toUnsignedString(dims[d]) + " (above 2^63 - 1)",
+              "tensor "
+                  + name
+                  + " has dimension "
+                  + Long.toUnsignedString(dims[d])
+                  + " (above 2^63 - 1)",
               name + ".dims[" + d + "]",
               dimAt);
         }
@@ -161,7 +186,11 @@ final class GgufContainer {
       long offset = in.u64(name + ".offset");
       if (offset < 0) {
         throw new VectorFileException(
-            "tensor " + name + " has data offset " + Long.toUnsignedString(offset) + " (above 2^63 - 1)",
+            "tensor "
+                + name
+                + " has data offset "
+                + Long.toUnsignedString(offset)
+                + " (above 2^63 - 1)",
             name + ".offset",
             offsetAt);
       }
@@ -182,14 +211,20 @@ final class GgufContainer {
     long type = in.u32(key + " value type");
     if (type >= TYPE_NAMES.length) {
       throw new VectorFileException(
-          "metadata value type " + type + " of '" + key + "' is unknown; expected 0 to " + (TYPE_NAMES.length - 1),
+          "metadata value type "
+              + type
+              + " of '"
+              + key
+              + "' is unknown; expected 0 to "
+              + (TYPE_NAMES.length - 1),
           key,
           at);
     }
     return (int) type;
   }
 
-  private static Value value(ByteCursor in, int type, String key, int depth) throws VectorFileException {
+  private static Value value(ByteCursor in, int type, String key, int depth)
+      throws VectorFileException {
     int at = in.position();
     return switch (type) {
       case TYPE_UINT8 -> new Value(type, (long) in.u8(key));
@@ -202,7 +237,8 @@ final class GgufContainer {
       case TYPE_BOOL -> {
         int b = in.u8(key);
         if (b > 1) {
-          throw new VectorFileException("bool value of '" + key + "' is " + b + "; expected 0 or 1", key, at);
+          throw new VectorFileException(
+              "bool value of '" + key + "' is " + b + "; expected 0 or 1", key, at);
         }
         yield new Value(type, b == 1);
       }

@@ -9,12 +9,12 @@ import java.util.Map;
  * A strict RFC 8259 JSON parser over UTF-8 bytes and a matching writer, just enough for safetensors
  * headers.
  *
- * <p>Parsed values: {@code Map<String, Object>} (insertion-ordered), {@code List<Object>},
- * {@code String}, {@link Number} (the number's text, unconverted, so that {@code 1e999999999} costs
- * nothing), {@code Boolean}, and {@link #NULL}. Rejected with {@link VectorFileException} carrying the
- * byte offset: invalid UTF-8 (overlong forms, surrogates, code points above U+10FFFF), unescaped control
- * characters, unpaired surrogate escapes, duplicate object keys, nesting deeper than {@link #MAX_DEPTH},
- * and anything after the top-level value other than whitespace.
+ * <p>Parsed values: {@code Map<String, Object>} (insertion-ordered), {@code List<Object>}, {@code
+ * String}, {@link Number} (the number's text, unconverted, so that {@code 1e999999999} costs
+ * nothing), {@code Boolean}, and {@link #NULL}. Rejected with {@link VectorFileException} carrying
+ * the byte offset: invalid UTF-8 (overlong forms, surrogates, code points above U+10FFFF),
+ * unescaped control characters, unpaired surrogate escapes, duplicate object keys, nesting deeper
+ * than {@link #MAX_DEPTH}, and anything after the top-level value other than whitespace.
  */
 final class Json {
 
@@ -56,14 +56,18 @@ final class Json {
     this.baseOffset = baseOffset - start;
   }
 
-  /** Parses {@code bytes[start, end)}; {@code fileOffset} is where {@code start} lies in the file. */
-  static Object parse(byte[] bytes, int start, int end, long fileOffset) throws VectorFileException {
+  /**
+   * Parses {@code bytes[start, end)}; {@code fileOffset} is where {@code start} lies in the file.
+   */
+  static Object parse(byte[] bytes, int start, int end, long fileOffset)
+      throws VectorFileException {
     Json p = new Json(bytes, start, end, fileOffset);
     p.skipWhitespace();
     Object v = p.value(0);
     p.skipWhitespace();
     if (p.pos != p.end) {
-      throw p.error("unexpected " + p.describe() + " after the JSON value; expected the end of the header");
+      throw p.error(
+          "unexpected " + p.describe() + " after the JSON value; expected the end of the header");
     }
     return v;
   }
@@ -81,7 +85,8 @@ final class Json {
   }
 
   private void skipWhitespace() {
-    while (pos < end && (bytes[pos] == ' ' || bytes[pos] == '\t' || bytes[pos] == '\n' || bytes[pos] == '\r')) {
+    while (pos < end
+        && (bytes[pos] == ' ' || bytes[pos] == '\t' || bytes[pos] == '\n' || bytes[pos] == '\r')) {
       pos++;
     }
   }
@@ -210,7 +215,8 @@ final class Json {
       }
       digits("a digit in the exponent");
     }
-    return new Number(new String(bytes, start, pos - start, java.nio.charset.StandardCharsets.US_ASCII));
+    return new Number(
+        new String(bytes, start, pos - start, java.nio.charset.StandardCharsets.US_ASCII));
   }
 
   private void digits(String expected) throws VectorFileException {
@@ -334,7 +340,9 @@ final class Json {
       cp = (cp << 6) | (b & 0x3f);
     }
     if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) {
-      throw error(String.format("invalid UTF-8 sequence (overlong, surrogate or above U+10FFFF: U+%X)", cp));
+      throw error(
+          String.format(
+              "invalid UTF-8 sequence (overlong, surrogate or above U+10FFFF: U+%X)", cp));
     }
     pos += length;
     return cp;
@@ -342,7 +350,10 @@ final class Json {
 
   // ---- writing ----
 
-  /** Writes {@code value}: Map (String keys), List, String, Integer or Long; strings escaped per RFC 8259. */
+  /**
+   * Writes {@code value}: Map (String keys), List, String, Integer or Long; strings escaped per RFC
+   * 8259.
+   */
   static String write(Object value) {
     StringBuilder sb = new StringBuilder();
     write(value, sb);

@@ -75,7 +75,8 @@ final class LittleEndianOutput {
       b.get(r);
       return r;
     } catch (CharacterCodingException e) {
-      checkArgument(false, "%s holds an unpaired surrogate and cannot be written as UTF-8: %s", what, s);
+      checkArgument(
+          false, "%s holds an unpaired surrogate and cannot be written as UTF-8: %s", what, s);
       throw new AssertionError(e);
     }
   }

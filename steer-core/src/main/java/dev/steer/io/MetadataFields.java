@@ -14,8 +14,8 @@ final class MetadataFields {
   private final Map<String, String> details = new HashMap<>();
 
   /**
-   * Records {@code value} under {@code field} ({@code concept}, {@code method}, {@code model_hint} or
-   * {@code detail.<k>}); other fields are ignored.
+   * Records {@code value} under {@code field} ({@code concept}, {@code method}, {@code model_hint}
+   * or {@code detail.<k>}); other fields are ignored.
    */
   void set(String field, String value) {
     switch (field) {
@@ -43,7 +43,8 @@ final class MetadataFields {
   }
 
   /** Puts the non-empty fields of {@code md} into {@code out} under {@code prefix + field}. */
-  static void put(Map<String, Object> out, String prefix, VectorMetadata md, boolean withModelHint) {
+  static void put(
+      Map<String, Object> out, String prefix, VectorMetadata md, boolean withModelHint) {
     if (!md.concept().isEmpty()) {
       out.put(prefix + "concept", md.concept());
     }

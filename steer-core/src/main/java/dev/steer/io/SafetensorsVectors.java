@@ -28,37 +28,38 @@ import java.util.regex.Pattern;
  * <h2>Layout</h2>
  *
  * The safetensors format: an 8-byte little-endian unsigned header length n, n bytes of UTF-8 JSON
- * (the writer pads with spaces to a multiple of 8), then the data buffer. The header maps each tensor
- * name to {@code {"dtype": "F32", "shape": [d], "data_offsets": [begin, end]}}, offsets relative to the
- * data buffer. Here every tensor is named by its hook point's TransformerLens name (e.g. {@code
- * blocks.6.hook_resid_post}), is F32 and 1-D of one shared length d ≥ 1, and holds little-endian float32
- * values.
+ * (the writer pads with spaces to a multiple of 8), then the data buffer. The header maps each
+ * tensor name to {@code {"dtype": "F32", "shape": [d], "data_offsets": [begin, end]}}, offsets
+ * relative to the data buffer. Here every tensor is named by its hook point's TransformerLens name
+ * (e.g. {@code blocks.6.hook_resid_post}), is F32 and 1-D of one shared length d ≥ 1, and holds
+ * little-endian float32 values.
  *
  * <h2>Metadata schema</h2>
  *
  * The optional {@code "__metadata__"} object maps strings to strings:
  *
  * <ul>
- *   <li>{@code concept}, {@code method}, {@code model_hint}: the set's {@link VectorMetadata} fields;
+ *   <li>{@code concept}, {@code method}, {@code model_hint}: the set's {@link VectorMetadata}
+ *       fields;
  *   <li>{@code detail.<k>}: the set's detail {@code k};
  *   <li>{@code <hook>.concept}, {@code <hook>.method}, {@code <hook>.model_hint}, {@code
- *       <hook>.detail.<k>}, with {@code <hook>} a tensor name such as {@code blocks.6.hook_resid_post}: the
- *       metadata of that vector.
+ *       <hook>.detail.<k>}, with {@code <hook>} a tensor name such as {@code
+ *       blocks.6.hook_resid_post}: the metadata of that vector.
  * </ul>
  *
- * The writer omits empty fields (and {@code __metadata__} itself when nothing is recorded). The reader
- * ignores other keys (such as {@code "format": "pt"} written by PyTorch tools) and per-vector keys for
- * hook points the file has no tensor for.
+ * The writer omits empty fields (and {@code __metadata__} itself when nothing is recorded). The
+ * reader ignores other keys (such as {@code "format": "pt"} written by PyTorch tools) and
+ * per-vector keys for hook points the file has no tensor for.
  *
  * <h2>What the reader rejects</h2>
  *
- * With {@link VectorFileException} naming the field and byte offset: files over 1 GiB, a header length
- * over {@link #MAX_HEADER_BYTES} or beyond the file, invalid UTF-8 or JSON (see the strict parser's
- * rules: duplicate keys, nesting beyond 64, trailing bytes), a tensor name that is not a hook point name,
- * a dtype other than F32, a shape other than {@code [d]}, lengths that differ, data offsets that are not
- * non-negative integers, disagree with the shape, overlap, leave holes or do not cover the data buffer
- * exactly (as the safetensors library requires), non-string metadata values, NaN or infinite values
- * (naming the tensor and component), and a file with no tensors.
+ * With {@link VectorFileException} naming the field and byte offset: files over 1 GiB, a header
+ * length over {@link #MAX_HEADER_BYTES} or beyond the file, invalid UTF-8 or JSON (see the strict
+ * parser's rules: duplicate keys, nesting beyond 64, trailing bytes), a tensor name that is not a
+ * hook point name, a dtype other than F32, a shape other than {@code [d]}, lengths that differ,
+ * data offsets that are not non-negative integers, disagree with the shape, overlap, leave holes or
+ * do not cover the data buffer exactly (as the safetensors library requires), non-string metadata
+ * values, NaN or infinite values (naming the tensor and component), and a file with no tensors.
  *
  * <p>Stateless and thread-safe.
  */
@@ -69,7 +70,9 @@ public final class SafetensorsVectors {
 
   static final String METADATA_KEY = "__metadata__";
   private static final Pattern PER_VECTOR_KEY =
-      Pattern.compile("(blocks\\.[0-9]{1,9}\\.hook_[a-z_]+)\\.(concept|method|model_hint|detail\\..*)", Pattern.DOTALL);
+      Pattern.compile(
+          "(blocks\\.[0-9]{1,9}\\.hook_[a-z_]+)\\.(concept|method|model_hint|detail\\..*)",
+          Pattern.DOTALL);
 
   private SafetensorsVectors() {}
 
@@ -90,28 +93,36 @@ public final class SafetensorsVectors {
     if (bytes.length < 8) {
       throw new VectorFileException(
           "truncated: a safetensors file starts with an 8-byte header length but the file has "
-              + bytes.length + " bytes",
+              + bytes.length
+              + " bytes",
           "header length",
           0);
     }
     long headerLength = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).getLong(0);
     if (headerLength < 0 || headerLength > MAX_HEADER_BYTES) {
       throw new VectorFileException(
-          "header length " + Long.toUnsignedString(headerLength) + " exceeds the limit of " + MAX_HEADER_BYTES
+          "header length "
+              + Long.toUnsignedString(headerLength)
+              + " exceeds the limit of "
+              + MAX_HEADER_BYTES
               + " bytes",
           "header length",
           0);
     }
     if (headerLength > bytes.length - 8) {
       throw new VectorFileException(
-          "truncated: header length " + headerLength + " exceeds the " + (bytes.length - 8)
+          "truncated: header length "
+              + headerLength
+              + " exceeds the "
+              + (bytes.length - 8)
               + " bytes after the length field",
           "header length",
           0);
     }
     int dataStart = 8 + (int) headerLength;
     if (headerLength < 2 || bytes[8] != '{') {
-      throw new VectorFileException("the header must be a JSON object starting with '{'", "header", 8);
+      throw new VectorFileException(
+          "the header must be a JSON object starting with '{'", "header", 8);
     }
     Map<?, ?> header = (Map<?, ?>) Json.parse(bytes, 8, dataStart, 8);
     Map<?, ?> metadata = Map.of();
@@ -120,7 +131,8 @@ public final class SafetensorsVectors {
       String name = (String) e.getKey();
       if (name.equals(METADATA_KEY)) {
         if (!(e.getValue() instanceof Map<?, ?> m)) {
-          throw new VectorFileException("__metadata__ must be a JSON object of strings", METADATA_KEY, 8);
+          throw new VectorFileException(
+              "__metadata__ must be a JSON object of strings", METADATA_KEY, 8);
         }
         metadata = m;
       } else {
@@ -128,28 +140,20 @@ public final class SafetensorsVectors {
       }
     }
     if (tensors.isEmpty()) {
-      throw new VectorFileException("the file holds no tensors; expected one per hook point", "header", 8);
+      throw new VectorFileException(
+          "the file holds no tensors; expected one per hook point", "header", 8);
     }
     checkLayout(tensors, bytes.length - dataStart);
 
     Map<String, MetadataFields> fields = metadataFields(metadata);
     Map<HookPoint, SteeringVector> vectors = new HashMap<>();
-    ByteBuffer data = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
     for (TensorEntry t : tensors) {
-      float[] values = new float[t.length()];
-      int start = dataStart + (int) t.begin();
-      for (int i = 0; i < values.length; i++) {
-        values[i] = data.getFloat(start + 4 * i);
-        if (!Float.isFinite(values[i])) {
-          throw new VectorFileException(
-              "tensor " + t.name() + " component " + i + " is " + values[i] + "; steering vectors must be finite",
-              t.name(),
-              start + 4L * i);
-        }
-      }
+      float[] values =
+          ByteCursor.finiteFloats(bytes, dataStart + (int) t.begin(), t.length(), t.name());
       MetadataFields b = fields.get(t.name());
       vectors.put(
-          t.point(), SteeringVector.of(values).withMetadata(b == null ? VectorMetadata.EMPTY : b.build()));
+          t.point(),
+          SteeringVector.of(values).withMetadata(b == null ? VectorMetadata.EMPTY : b.build()));
     }
     MetadataFields set = fields.get("");
     return SteeringVectorSet.of(vectors, set == null ? VectorMetadata.EMPTY : set.build());
@@ -182,10 +186,17 @@ public final class SafetensorsVectors {
       long end = offset + 4L * v.dimension();
       header.put(
           v.hookPoint().orElseThrow().name(),
-          Map.of("dtype", "F32", "shape", List.of(v.dimension()), "data_offsets", List.of(offset, end)));
+          Map.of(
+              "dtype",
+              "F32",
+              "shape",
+              List.of(v.dimension()),
+              "data_offsets",
+              List.of(offset, end)));
       offset = end;
     }
-    byte[] json = LittleEndianOutput.utf8(Json.write(orderTensorFields(header)), "safetensors header");
+    byte[] json =
+        LittleEndianOutput.utf8(Json.write(orderTensorFields(header)), "safetensors header");
     checkArgument(
         json.length <= MAX_HEADER_BYTES && offset + json.length < FileBytes.MAX_FILE_BYTES,
         "the set is too large for a file that can be read back (header %s bytes, data %s bytes)",
@@ -237,11 +248,17 @@ public final class SafetensorsVectors {
     }
     if (point == null || !point.name().equals(name)) {
       throw new VectorFileException(
-          "tensor name '" + name + "' is not a hook point name; expected e.g. blocks.6.hook_resid_post", name);
+          "tensor name '"
+              + name
+              + "' is not a hook point name; expected e.g. blocks.6.hook_resid_post",
+          name);
     }
     if (!(value instanceof Map<?, ?> info)) {
       throw new VectorFileException(
-          "tensor " + name + " must be described by a JSON object with dtype, shape and data_offsets", name);
+          "tensor "
+              + name
+              + " must be described by a JSON object with dtype, shape and data_offsets",
+          name);
     }
     Object dtype = info.get("dtype");
     if (!"F32".equals(dtype)) {
@@ -252,15 +269,29 @@ public final class SafetensorsVectors {
     List<Long> shape = integers(info.get("shape"), name + ".shape");
     if (shape.size() != 1 || shape.get(0) < 1 || shape.get(0) > Integer.MAX_VALUE / 4) {
       throw new VectorFileException(
-          "tensor " + name + " has shape " + shape + "; expected [d] with 1 <= d <= " + Integer.MAX_VALUE / 4,
+          "tensor "
+              + name
+              + " has shape "
+              + shape
+              + "; expected [d] with 1 <= d <= "
+              + Integer.MAX_VALUE / 4,
           name + ".shape");
     }
     List<Long> offsets = integers(info.get("data_offsets"), name + ".data_offsets");
     int length = (int) (long) shape.get(0);
-    if (offsets.size() != 2 || offsets.get(0) > offsets.get(1) || offsets.get(1) - offsets.get(0) != 4L * length) {
+    if (offsets.size() != 2
+        || offsets.get(0) > offsets.get(1)
+        || offsets.get(1) - offsets.get(0) != 4L * length) {
       throw new VectorFileException(
-          "tensor " + name + " has data_offsets " + offsets + "; expected [begin, begin + " + 4L * length
-              + "] for " + length + " float32 values",
+          "tensor "
+              + name
+              + " has data_offsets "
+              + offsets
+              + "; expected [begin, begin + "
+              + 4L * length
+              + "] for "
+              + length
+              + " float32 values",
           name + ".data_offsets");
     }
     return new TensorEntry(name, point, length, offsets.get(0), offsets.get(1));
@@ -273,7 +304,9 @@ public final class SafetensorsVectors {
     if (json instanceof Json.Number n) {
       return n.text();
     }
-    return json == null ? "(missing)" : json instanceof Map ? "an object" : json instanceof List ? "an array" : json.toString();
+    return json == null
+        ? "(missing)"
+        : json instanceof Map ? "an object" : json instanceof List ? "an array" : json.toString();
   }
 
   private static List<Long> integers(Object json, String field) throws VectorFileException {
@@ -285,7 +318,9 @@ public final class SafetensorsVectors {
       long v = o instanceof Json.Number n ? n.toLong() : -1;
       if (v < 0) {
         throw new VectorFileException(
-            field + " holds " + (o instanceof Json.Number n ? n.text() : String.valueOf(o))
+            field
+                + " holds "
+                + (o instanceof Json.Number n ? n.text() : String.valueOf(o))
                 + "; expected non-negative integers below 2^63",
             field);
       }
@@ -295,13 +330,21 @@ public final class SafetensorsVectors {
   }
 
   /** The tensors, in offset order, must tile the data buffer exactly; all share one length. */
-  private static void checkLayout(List<TensorEntry> tensors, long dataLength) throws VectorFileException {
+  private static void checkLayout(List<TensorEntry> tensors, long dataLength)
+      throws VectorFileException {
     TensorEntry first = tensors.get(0);
     for (TensorEntry t : tensors) {
       if (t.length() != first.length()) {
         throw new VectorFileException(
-            "tensor " + t.name() + " has length " + t.length() + " but " + first.name() + " has "
-                + first.length() + "; all vectors must have one length",
+            "tensor "
+                + t.name()
+                + " has length "
+                + t.length()
+                + " but "
+                + first.name()
+                + " has "
+                + first.length()
+                + "; all vectors must have one length",
             t.name() + ".shape");
       }
     }
@@ -324,7 +367,10 @@ public final class SafetensorsVectors {
     }
     if (expected != dataLength) {
       throw new VectorFileException(
-          "the tensors cover " + expected + " bytes of data but the file holds " + dataLength
+          "the tensors cover "
+              + expected
+              + " bytes of data but the file holds "
+              + dataLength
               + " after the header; expected them to match exactly",
           sorted.get(sorted.size() - 1).name() + ".data_offsets");
     }
@@ -338,7 +384,9 @@ public final class SafetensorsVectors {
       String key = (String) e.getKey();
       if (!(e.getValue() instanceof String value)) {
         throw new VectorFileException(
-            "__metadata__ value of '" + key + "' is not a string; safetensors metadata maps strings to strings",
+            "__metadata__ value of '"
+                + key
+                + "' is not a string; safetensors metadata maps strings to strings",
             METADATA_KEY + "." + key);
       }
       String owner = "";

@@ -5,13 +5,14 @@ import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
- * A vector file that cannot be read: malformed, truncated, hostile, or valid in its container format but
- * not a steering vector file this library accepts. Every reader in {@code dev.steer.io} reports bad input
- * only through this exception (never by running out of memory or with an unchecked exception).
+ * A vector file that cannot be read: malformed, truncated, hostile, or valid in its container
+ * format but not a steering vector file this library accepts. Every reader in {@code dev.steer.io}
+ * reports bad input only through this exception (never by running out of memory or with an
+ * unchecked exception).
  *
- * <p>The message says what was wrong and what was expected, and ends with the field and byte offset at
- * fault when known, e.g. {@code "string length 1152921504606846976 exceeds the 40 bytes left [field
- * general.architecture, byte offset 24]"}. Both are also available as accessors.
+ * <p>The message says what was wrong and what was expected, and ends with the field and byte offset
+ * at fault when known, e.g. {@code "string length 1152921504606846976 exceeds the 40 bytes left
+ * [field general.architecture, byte offset 24]"}. Both are also available as accessors.
  */
 public final class VectorFileException extends IOException {
 

@@ -16,21 +16,22 @@ import java.util.SortedMap;
 
 /**
  * Steering vectors for several hook points of one model, all of the same dimension, with file-level
- * {@link VectorMetadata} (concept, method, model hint) shared by the set: what a GGUF control vector or
- * a safetensors vector file holds.
+ * {@link VectorMetadata} (concept, method, model hint) shared by the set: what a GGUF control
+ * vector or a safetensors vector file holds.
  *
- * <p>Entries are ordered by depth ({@link HookPoint#compareTo}). Every vector in the set is tied to its
- * key: {@link #get} returns it with {@link SteeringVector#hookPoint()} equal to the key, and factories
- * reject a vector already tied to a different hook point. A vector keeps its own metadata, which may
- * differ from the set's. A set is never empty. Immutable and thread-safe; equality compares the entries
- * and the set's metadata.
+ * <p>Entries are ordered by depth ({@link HookPoint#compareTo}). Every vector in the set is tied to
+ * its key: {@link #get} returns it with {@link SteeringVector#hookPoint()} equal to the key, and
+ * factories reject a vector already tied to a different hook point. A vector keeps its own
+ * metadata, which may differ from the set's. A set is never empty. Immutable and thread-safe;
+ * equality compares the entries and the set's metadata.
  */
 public final class SteeringVectorSet {
 
   private final ImmutableSortedMap<HookPoint, SteeringVector> vectors;
   private final VectorMetadata metadata;
 
-  private SteeringVectorSet(ImmutableSortedMap<HookPoint, SteeringVector> vectors, VectorMetadata metadata) {
+  private SteeringVectorSet(
+      ImmutableSortedMap<HookPoint, SteeringVector> vectors, VectorMetadata metadata) {
     this.vectors = vectors;
     this.metadata = metadata;
   }
@@ -38,11 +39,12 @@ public final class SteeringVectorSet {
   /**
    * A set of the given vectors keyed by hook point.
    *
-   * @throws IllegalArgumentException if {@code vectors} is empty, if two vectors differ in dimension
-   *     (the message names both hook points and dimensions), or if a vector is tied to a hook point other
-   *     than its key
+   * @throws IllegalArgumentException if {@code vectors} is empty, if two vectors differ in
+   *     dimension (the message names both hook points and dimensions), or if a vector is tied to a
+   *     hook point other than its key
    */
-  public static SteeringVectorSet of(Map<HookPoint, SteeringVector> vectors, VectorMetadata metadata) {
+  public static SteeringVectorSet of(
+      Map<HookPoint, SteeringVector> vectors, VectorMetadata metadata) {
     checkNotNull(vectors, "vectors");
     checkNotNull(metadata, "metadata");
     checkArgument(!vectors.isEmpty(), "a steering vector set needs at least one vector");
@@ -55,7 +57,8 @@ public final class SteeringVectorSet {
       Optional<HookPoint> own = v.hookPoint();
       checkArgument(
           own.isEmpty() || own.get().equals(point),
-          "the vector stored under %s is tied to %s; a set entry must be tied to its own hook point",
+          "the vector stored under %s is tied to %s; a set entry must be tied to its own hook"
+              + " point",
           point,
           own.orElse(null));
       if (first == null) {
@@ -75,7 +78,9 @@ public final class SteeringVectorSet {
     return new SteeringVectorSet(b.build(), metadata);
   }
 
-  /** A set of the given vectors with no set-level metadata; see {@link #of(Map, VectorMetadata)}. */
+  /**
+   * A set of the given vectors with no set-level metadata; see {@link #of(Map, VectorMetadata)}.
+   */
   public static SteeringVectorSet of(Map<HookPoint, SteeringVector> vectors) {
     return of(vectors, VectorMetadata.EMPTY);
   }
@@ -83,10 +88,11 @@ public final class SteeringVectorSet {
   /**
    * A set of vectors that each carry their hook point ({@link SteeringVector#withHookPoint}).
    *
-   * @throws IllegalArgumentException if a vector has no hook point, two share one, or
-   *     {@link #of(Map, VectorMetadata)} rejects them
+   * @throws IllegalArgumentException if a vector has no hook point, two share one, or {@link
+   *     #of(Map, VectorMetadata)} rejects them
    */
-  public static SteeringVectorSet fromVectors(Collection<SteeringVector> vectors, VectorMetadata metadata) {
+  public static SteeringVectorSet fromVectors(
+      Collection<SteeringVector> vectors, VectorMetadata metadata) {
     checkNotNull(vectors, "vectors");
     Map<HookPoint, SteeringVector> byPoint = new HashMap<>();
     int index = 0;
@@ -147,7 +153,9 @@ public final class SteeringVectorSet {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof SteeringVectorSet s && vectors.equals(s.vectors) && metadata.equals(s.metadata);
+    return o instanceof SteeringVectorSet s
+        && vectors.equals(s.vectors)
+        && metadata.equals(s.metadata);
   }
 
   @Override

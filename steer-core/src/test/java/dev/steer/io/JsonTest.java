@@ -24,14 +24,16 @@ class JsonTest {
     Object v = parse(" {\"a\": [1, -2.5e+3, true, false, null], \"b\": {}, \"c\": []} \n");
     Map<?, ?> m = (Map<?, ?>) v;
     assertEquals(
-        List.of(new Json.Number("1"), new Json.Number("-2.5e+3"), true, false, Json.NULL), m.get("a"));
+        List.of(new Json.Number("1"), new Json.Number("-2.5e+3"), true, false, Json.NULL),
+        m.get("a"));
     assertEquals(Map.of(), m.get("b"));
     assertEquals(List.of(), m.get("c"));
   }
 
   @Test
   void decodesEscapesAndSurrogatePairs() throws Exception {
-    assertEquals("\"\\/\b\f\n\r\té😀", parse("\"\\\"\\\\\\/\\b\\f\\n\\r\\t\\u00e9\\ud83d\\ude00\""));
+    assertEquals(
+        "\"\\/\b\f\n\r\té😀", parse("\"\\\"\\\\\\/\\b\\f\\n\\r\\t\\u00e9\\ud83d\\ude00\""));
     assertEquals("é😀", parse("\"é😀\""));
   }
 
@@ -48,7 +50,9 @@ class JsonTest {
     assertInvalid("\"a\u0001\"", "unescaped control character 0x01", 2);
     assertInvalidBytes(new byte[] {'"', (byte) 0xed, (byte) 0xa0, (byte) 0x80, '"'}, "surrogate");
     assertInvalidBytes(new byte[] {'"', (byte) 0xe0, (byte) 0x80, (byte) 0x80, '"'}, "overlong");
-    assertInvalidBytes(new byte[] {'"', (byte) 0xf4, (byte) 0x90, (byte) 0x80, (byte) 0x80, '"'}, "above U+10FFFF");
+    assertInvalidBytes(
+        new byte[] {'"', (byte) 0xf4, (byte) 0x90, (byte) 0x80, (byte) 0x80, '"'},
+        "above U+10FFFF");
     assertInvalidBytes(new byte[] {'"', (byte) 0xc3, '"'}, "continuation byte");
     assertInvalidBytes(new byte[] {'"', (byte) 0xff, '"'}, "lead byte 0xff");
   }
@@ -85,7 +89,8 @@ class JsonTest {
   }
 
   private static void assertInvalidBytes(byte[] json, String fragment) {
-    VectorFileException e = assertThrows(VectorFileException.class, () -> Json.parse(json, 0, json.length, 0));
+    VectorFileException e =
+        assertThrows(VectorFileException.class, () -> Json.parse(json, 0, json.length, 0));
     assertTrue(e.getMessage().contains(fragment), e.getMessage() + " for " + Arrays.toString(json));
   }
 }

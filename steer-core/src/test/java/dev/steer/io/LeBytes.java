@@ -5,15 +5,18 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
-/** Assembles little-endian test fixtures field by field, independently of the production writers. */
+/**
+ * Assembles little-endian test fixtures field by field, independently of the production writers.
+ */
 final class LeBytes {
 
   private ByteBuffer buf = ByteBuffer.allocate(256).order(ByteOrder.LITTLE_ENDIAN);
 
   private LeBytes room(int n) {
     if (buf.remaining() < n) {
-      ByteBuffer bigger = ByteBuffer.allocate(Math.max(buf.capacity() * 2, buf.position() + n))
-          .order(ByteOrder.LITTLE_ENDIAN);
+      ByteBuffer bigger =
+          ByteBuffer.allocate(Math.max(buf.capacity() * 2, buf.position() + n))
+              .order(ByteOrder.LITTLE_ENDIAN);
       buf.flip();
       bigger.put(buf);
       buf = bigger;

@@ -21,7 +21,8 @@ class LimitsTest {
             return 0;
           }
         };
-    VectorFileException e = assertThrows(VectorFileException.class, () -> FileBytes.read(endless, 1000));
+    VectorFileException e =
+        assertThrows(VectorFileException.class, () -> FileBytes.read(endless, 1000));
     assertTrue(e.getMessage().contains("more than 1000 bytes; at most 1000"), e.getMessage());
   }
 
@@ -35,7 +36,8 @@ class LimitsTest {
   @Test
   void aGgufHeaderBeyondItsLimitIsRejectedNamingTheLimit() {
     byte[] file = GgufControlVectorsTest.validFile();
-    VectorFileException e = assertThrows(VectorFileException.class, () -> GgufContainer.parse(file, 40));
+    VectorFileException e =
+        assertThrows(VectorFileException.class, () -> GgufContainer.parse(file, 40));
     assertTrue(e.getMessage().contains("GGUF header size limit of 40 bytes"), e.getMessage());
     assertEquals("kv_count", e.field().orElseThrow());
   }

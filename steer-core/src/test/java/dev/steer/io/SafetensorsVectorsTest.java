@@ -23,9 +23,10 @@ class SafetensorsVectorsTest {
   void readsAHandBuiltFileWithMetadataAndOutOfOrderData() throws Exception {
     String header =
         "{\"__metadata__\": {\"concept\": \"joy\", \"format\": \"pt\", \"detail.pairs\": \"64\","
-            + " \"blocks.2.hook_resid_post.method\": \"pca\", \"blocks.9.hook_resid_post.method\": \"x\"},"
-            + " \"blocks.2.hook_resid_post\": {\"dtype\": \"F32\", \"shape\": [2], \"data_offsets\": [8, 16]},"
-            + " \"blocks.1.hook_mlp_out\": {\"shape\": [2], \"dtype\": \"F32\", \"data_offsets\": [0, 8]}}";
+            + " \"blocks.2.hook_resid_post.method\": \"pca\", \"blocks.9.hook_resid_post.method\":"
+            + " \"x\"}, \"blocks.2.hook_resid_post\": {\"dtype\": \"F32\", \"shape\": [2],"
+            + " \"data_offsets\": [8, 16]}, \"blocks.1.hook_mlp_out\": {\"shape\": [2], \"dtype\":"
+            + " \"F32\", \"data_offsets\": [0, 8]}}";
     byte[] file = file(header, 1f, -2f, 3.5f, 4f);
 
     SteeringVectorSet set = SafetensorsVectors.read(file);
@@ -35,7 +36,8 @@ class SafetensorsVectorsTest {
             Map.of(
                 HookPoint.mlpOut(1), SteeringVector.of(1f, -2f),
                 HookPoint.residPost(2),
-                    SteeringVector.of(3.5f, 4f).withMetadata(VectorMetadata.EMPTY.withMethod("pca"))),
+                    SteeringVector.of(3.5f, 4f)
+                        .withMetadata(VectorMetadata.EMPTY.withMethod("pca"))),
             VectorMetadata.ofConcept("joy").withDetail("pairs", "64")),
         set);
   }
@@ -45,7 +47,8 @@ class SafetensorsVectorsTest {
     SteeringVectorSet set =
         SteeringVectorSet.of(
             Map.of(
-                HookPoint.residPost(3), SteeringVector.of(5f, 6f).withMetadata(VectorMetadata.ofConcept("calm")),
+                HookPoint.residPost(3),
+                    SteeringVector.of(5f, 6f).withMetadata(VectorMetadata.ofConcept("calm")),
                 HookPoint.residPre(3), SteeringVector.of(7f, 8f)),
             new VectorMetadata("joy", "mean_difference", "llama", Map.of("n", "1")));
     String header =
@@ -62,19 +65,25 @@ class SafetensorsVectorsTest {
         SteeringVectorSet.of(
             Map.of(
                 HookPoint.residPre(0), SteeringVector.of(1f, Float.MIN_VALUE, -0f),
-                HookPoint.attnOut(4), SteeringVector.of(Float.MAX_VALUE, -3e-20f, 2f)
-                    .withMetadata(new VectorMetadata("q\"uote", "back\\slash", "tab\t", Map.of("ctl\u0001", "😀"))),
+                HookPoint.attnOut(4),
+                    SteeringVector.of(Float.MAX_VALUE, -3e-20f, 2f)
+                        .withMetadata(
+                            new VectorMetadata(
+                                "q\"uote", "back\\slash", "tab\t", Map.of("ctl\u0001", "😀"))),
                 HookPoint.residMid(4), SteeringVector.of(0f, 0f, 1f)),
             new VectorMetadata("ünïcödé", "", "gemma2", Map.of("a.b", "", "new\nline", "x")));
     Path file = dir.resolve("v.safetensors");
     SafetensorsVectors.write(set, file);
     assertEquals(set, SafetensorsVectors.read(file));
-    assertEquals(set, SafetensorsVectors.read(new ByteArrayInputStream(SafetensorsVectors.toBytes(set))));
+    assertEquals(
+        set, SafetensorsVectors.read(new ByteArrayInputStream(SafetensorsVectors.toBytes(set))));
   }
 
   @Test
   void theHeaderIsPaddedToEightBytes() {
-    byte[] bytes = SafetensorsVectors.toBytes(SteeringVectorSet.of(Map.of(HookPoint.residPost(1), SteeringVector.of(1f))));
+    byte[] bytes =
+        SafetensorsVectors.toBytes(
+            SteeringVectorSet.of(Map.of(HookPoint.residPost(1), SteeringVector.of(1f))));
     long n = java.nio.ByteBuffer.wrap(bytes).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong(0);
     assertEquals(0, n % 8);
     assertEquals(8 + n + 4, bytes.length);
@@ -90,7 +99,8 @@ class SafetensorsVectorsTest {
   @Test
   void rejectsAHeaderLengthBeyondTheFileOrTheCap() {
     byte[] valid = validFile();
-    VectorFileException past = rejects(withLength(valid, valid.length), "header length " + valid.length + " exceeds the");
+    VectorFileException past =
+        rejects(withLength(valid, valid.length), "header length " + valid.length + " exceeds the");
     assertEquals("header length", past.field().orElseThrow());
     rejects(withLength(valid, 1L << 60), "exceeds the limit of 16777216 bytes");
     rejects(withLength(valid, -1), "18446744073709551615 exceeds the limit");
@@ -98,7 +108,11 @@ class SafetensorsVectorsTest {
 
   @Test
   void rejectsInvalidJson() {
-    VectorFileException e = rejects(file("{\"blocks.1.hook_resid_post\": {\"dtype\": \"F32\",}}"), "invalid JSON", "expected a string key");
+    VectorFileException e =
+        rejects(
+            file("{\"blocks.1.hook_resid_post\": {\"dtype\": \"F32\",}}"),
+            "invalid JSON",
+            "expected a string key");
     assertEquals(OptionalLong.of(8 + 45), e.byteOffset());
     rejects(file("[1]"), "must be a JSON object");
     rejects(file("{} x"), "after the JSON value");
@@ -118,26 +132,49 @@ class SafetensorsVectorsTest {
 
   @Test
   void rejectsDeeplyNestedJsonWithoutOverflowingTheStack() {
-    rejects(file("{\"x\": " + "[".repeat(100_000) + "]".repeat(100_000) + "}"), "nested deeper than 64");
+    rejects(
+        file("{\"x\": " + "[".repeat(100_000) + "]".repeat(100_000) + "}"),
+        "nested deeper than 64");
   }
 
   @Test
   void rejectsDuplicateKeys() {
     String t = "{\"dtype\": \"F32\", \"shape\": [1], \"data_offsets\": [0, 4]}";
-    VectorFileException e = rejects(file("{\"blocks.1.hook_resid_post\": " + t + ", \"blocks.1.hook_resid_post\": " + t + "}", 1f), "duplicate key \"blocks.1.hook_resid_post\"");
+    VectorFileException e =
+        rejects(
+            file(
+                "{\"blocks.1.hook_resid_post\": "
+                    + t
+                    + ", \"blocks.1.hook_resid_post\": "
+                    + t
+                    + "}",
+                1f),
+            "duplicate key \"blocks.1.hook_resid_post\"");
     assertEquals("blocks.1.hook_resid_post", e.field().orElseThrow());
   }
 
   @Test
   void rejectsTensorsThatAreNotHookPoints() {
-    rejects(file("{\"direction.1\": {\"dtype\": \"F32\", \"shape\": [1], \"data_offsets\": [0, 4]}}", 1f), "'direction.1' is not a hook point name");
-    rejects(file("{\"blocks.01.hook_resid_post\": {\"dtype\": \"F32\", \"shape\": [1], \"data_offsets\": [0, 4]}}", 1f), "not a hook point name");
+    rejects(
+        file(
+            "{\"direction.1\": {\"dtype\": \"F32\", \"shape\": [1], \"data_offsets\": [0, 4]}}",
+            1f),
+        "'direction.1' is not a hook point name");
+    rejects(
+        file(
+            "{\"blocks.01.hook_resid_post\": {\"dtype\": \"F32\", \"shape\": [1], \"data_offsets\":"
+                + " [0, 4]}}",
+            1f),
+        "not a hook point name");
     rejects(file("{\"blocks.1.hook_resid_post\": 3}", 1f), "must be described by a JSON object");
   }
 
   @Test
   void rejectsWrongDtypesAndShapes() {
-    VectorFileException dtype = rejects(tensor("\"F16\"", "[2]", "[0, 4]", 4), "has dtype \"F16\"; steering vectors must be \"F32\"");
+    VectorFileException dtype =
+        rejects(
+            tensor("\"F16\"", "[2]", "[0, 4]", 4),
+            "has dtype \"F16\"; steering vectors must be \"F32\"");
     assertEquals("blocks.1.hook_resid_post.dtype", dtype.field().orElseThrow());
     rejects(tensor(null, "[1]", "[0, 4]", 4), "dtype (missing)");
     rejects(tensor("\"F32\"", "[1, 2]", "[0, 8]", 8), "shape [1, 2]; expected [d]");
@@ -151,35 +188,64 @@ class SafetensorsVectorsTest {
 
   @Test
   void rejectsBadDataOffsets() {
-    rejects(tensor("\"F32\"", "[2]", "[0, 4]", 8), "data_offsets [0, 4]; expected [begin, begin + 8]");
+    rejects(
+        tensor("\"F32\"", "[2]", "[0, 4]", 8), "data_offsets [0, 4]; expected [begin, begin + 8]");
     rejects(tensor("\"F32\"", "[1]", "[8, 4]", 8), "data_offsets [8, 4]");
     rejects(tensor("\"F32\"", "[1]", "[4, 8]", 8), "starts at data offset 4 and leaves a hole");
-    rejects(tensor("\"F32\"", "[1]", "[9223372036854775800, 9223372036854775804]", 4), "starts at data offset 9223372036854775800");
+    rejects(
+        tensor("\"F32\"", "[1]", "[9223372036854775800, 9223372036854775804]", 4),
+        "starts at data offset 9223372036854775800");
     rejects(tensor("\"F32\"", "[1]", "[0, 4]", 8), "cover 4 bytes of data but the file holds 8");
     rejects(tensor("\"F32\"", "[1]", "[0, 4]", 2), "cover 4 bytes of data but the file holds 2");
     String t = "\"dtype\": \"F32\", \"shape\": [2], \"data_offsets\": ";
-    rejects(file("{\"blocks.1.hook_resid_post\": {" + t + "[0, 8]}, \"blocks.2.hook_resid_post\": {" + t + "[4, 12]}}", 1f, 2f, 3f),
+    rejects(
+        file(
+            "{\"blocks.1.hook_resid_post\": {"
+                + t
+                + "[0, 8]}, \"blocks.2.hook_resid_post\": {"
+                + t
+                + "[4, 12]}}",
+            1f,
+            2f,
+            3f),
         "blocks.2.hook_resid_post starts at data offset 4 and overlaps blocks.1.hook_resid_post");
   }
 
   @Test
   void rejectsMixedLengths() {
-    rejects(file("{\"blocks.1.hook_resid_post\": {\"dtype\": \"F32\", \"shape\": [1], \"data_offsets\": [0, 4]},"
-        + " \"blocks.2.hook_resid_post\": {\"dtype\": \"F32\", \"shape\": [2], \"data_offsets\": [4, 12]}}", 1f, 2f, 3f),
+    rejects(
+        file(
+            "{\"blocks.1.hook_resid_post\": {\"dtype\": \"F32\", \"shape\": [1], \"data_offsets\":"
+                + " [0, 4]}, \"blocks.2.hook_resid_post\": {\"dtype\": \"F32\", \"shape\": [2],"
+                + " \"data_offsets\": [4, 12]}}",
+            1f,
+            2f,
+            3f),
         "blocks.2.hook_resid_post has length 2 but blocks.1.hook_resid_post has 1");
   }
 
   @Test
   void rejectsNonFiniteValuesNamingTensorAndComponent() {
-    byte[] f = file("{\"blocks.1.hook_resid_post\": {\"dtype\": \"F32\", \"shape\": [3], \"data_offsets\": [0, 12]}}", 1f, 2f, Float.POSITIVE_INFINITY);
+    byte[] f =
+        file(
+            "{\"blocks.1.hook_resid_post\": {\"dtype\": \"F32\", \"shape\": [3], \"data_offsets\":"
+                + " [0, 12]}}",
+            1f,
+            2f,
+            Float.POSITIVE_INFINITY);
     VectorFileException e = rejects(f, "blocks.1.hook_resid_post component 2 is Infinity");
     assertEquals(OptionalLong.of(f.length - 4), e.byteOffset());
   }
 
   @Test
   void rejectsBadMetadata() {
-    String t = ", \"blocks.1.hook_resid_post\": {\"dtype\": \"F32\", \"shape\": [1], \"data_offsets\": [0, 4]}}";
-    VectorFileException e = rejects(file("{\"__metadata__\": {\"concept\": 3}" + t, 1f), "value of 'concept' is not a string");
+    String t =
+        ", \"blocks.1.hook_resid_post\": {\"dtype\": \"F32\", \"shape\": [1], \"data_offsets\": [0,"
+            + " 4]}}";
+    VectorFileException e =
+        rejects(
+            file("{\"__metadata__\": {\"concept\": 3}" + t, 1f),
+            "value of 'concept' is not a string");
     assertEquals("__metadata__.concept", e.field().orElseThrow());
     rejects(file("{\"__metadata__\": [\"concept\"]" + t, 1f), "__metadata__ must be a JSON object");
   }
@@ -208,16 +274,21 @@ class SafetensorsVectorsTest {
 
   private static byte[] tensor(String dtype, String shape, String offsets, int dataBytes) {
     String json =
-        "{\"blocks.1.hook_resid_post\": {" + (dtype == null ? "" : "\"dtype\": " + dtype + ", ")
-            + "\"shape\": " + shape + ", \"data_offsets\": " + offsets + "}}";
+        "{\"blocks.1.hook_resid_post\": {"
+            + (dtype == null ? "" : "\"dtype\": " + dtype + ", ")
+            + "\"shape\": "
+            + shape
+            + ", \"data_offsets\": "
+            + offsets
+            + "}}";
     byte[] head = file(json);
     return java.util.Arrays.copyOf(head, head.length + dataBytes);
   }
 
   static byte[] validFile() {
     return file(
-        "{\"__metadata__\": {\"concept\": \"joy\"}, \"blocks.1.hook_resid_post\": {\"dtype\": \"F32\","
-            + " \"shape\": [2], \"data_offsets\": [0, 8]}}",
+        "{\"__metadata__\": {\"concept\": \"joy\"}, \"blocks.1.hook_resid_post\": {\"dtype\":"
+            + " \"F32\", \"shape\": [2], \"data_offsets\": [0, 8]}}",
         1f,
         2f);
   }
@@ -229,7 +300,8 @@ class SafetensorsVectorsTest {
   }
 
   private static VectorFileException rejects(byte[] file, String... fragments) {
-    VectorFileException e = assertThrows(VectorFileException.class, () -> SafetensorsVectors.read(file));
+    VectorFileException e =
+        assertThrows(VectorFileException.class, () -> SafetensorsVectors.read(file));
     for (String f : fragments) {
       assertTrue(e.getMessage().contains(f), () -> "expected '" + f + "' in: " + e.getMessage());
     }

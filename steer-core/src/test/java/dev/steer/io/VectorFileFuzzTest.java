@@ -34,12 +34,17 @@ class VectorFileFuzzTest {
       SteeringVectorSet.of(
           Map.of(
               HookPoint.residPost(1), SteeringVector.of(1f, -2f, 3f),
-              HookPoint.residPost(2), SteeringVector.of(0.5f, 0f, -1e-3f).withMetadata(VectorMetadata.ofConcept("calm")),
+              HookPoint.residPost(2),
+                  SteeringVector.of(0.5f, 0f, -1e-3f)
+                      .withMetadata(VectorMetadata.ofConcept("calm")),
               HookPoint.residPre(4), SteeringVector.of(9f, 8f, 7f)),
           new VectorMetadata("joy", "pca", "llama", Map.of("pairs", "12")));
 
   private static final List<byte[]> GGUF_SEEDS =
-      List.of(GgufControlVectors.toBytes(SAMPLE), GgufControlVectorsTest.validFile(), ggufWithEveryValueType());
+      List.of(
+          GgufControlVectors.toBytes(SAMPLE),
+          GgufControlVectorsTest.validFile(),
+          ggufWithEveryValueType());
 
   private static final List<byte[]> SAFETENSORS_SEEDS =
       List.of(SafetensorsVectors.toBytes(SAMPLE), SafetensorsVectorsTest.validFile());
@@ -60,7 +65,8 @@ class VectorFileFuzzTest {
   }
 
   @Property(tries = 2_000)
-  void randomBytesAfterASafetensorsPreambleAreReadOrRejectedCleanly(@ForAll("safetensorsNoise") byte[] file) {
+  void randomBytesAfterASafetensorsPreambleAreReadOrRejectedCleanly(
+      @ForAll("safetensorsNoise") byte[] file) {
     readOrReject(SafetensorsVectors::read, file);
   }
 
@@ -92,40 +98,64 @@ class VectorFileFuzzTest {
   Arbitrary<byte[]> safetensorsNoise() {
     return Arbitraries.oneOf(
         Arbitraries.bytes().array(byte[].class).ofMaxSize(64),
-        Arbitraries.integers().between(0, 80).flatMap(n -> noise(new LeBytes().u64(n).ascii("{").toArray())));
+        Arbitraries.integers()
+            .between(0, 80)
+            .flatMap(n -> noise(new LeBytes().u64(n).ascii("{").toArray())));
   }
 
   private static Arbitrary<byte[]> noise(byte[] preamble) {
     return Arbitraries.bytes()
         .array(byte[].class)
         .ofMaxSize(200)
-        .map(tail -> {
-          byte[] f = Arrays.copyOf(preamble, preamble.length + tail.length);
-          System.arraycopy(tail, 0, f, preamble.length, tail.length);
-          return f;
-        });
+        .map(
+            tail -> {
+              byte[] f = Arrays.copyOf(preamble, preamble.length + tail.length);
+              System.arraycopy(tail, 0, f, preamble.length, tail.length);
+              return f;
+            });
   }
 
   /** A seed file with one to three mutations, chosen by a reproducible random seed. */
   private static Arbitrary<byte[]> mutants(List<byte[]> seeds, boolean json) {
-    return Combinators.combine(Arbitraries.integers().between(0, seeds.size() - 1), Arbitraries.longs())
-        .as((which, seed) -> {
-          Random r = new Random(seed);
-          byte[] f = seeds.get(which).clone();
-          int n = 1 + r.nextInt(3);
-          for (int i = 0; i < n && f.length > 0; i++) {
-            f = mutate(f, r, json);
-          }
-          return f;
-        });
+    return Combinators.combine(
+            Arbitraries.integers().between(0, seeds.size() - 1), Arbitraries.longs())
+        .as(
+            (which, seed) -> {
+              Random r = new Random(seed);
+              byte[] f = seeds.get(which).clone();
+              int n = 1 + r.nextInt(3);
+              for (int i = 0; i < n && f.length > 0; i++) {
+                f = mutate(f, r, json);
+              }
+              return f;
+            });
   }
 
   private static final long[] INTERESTING_U64 = {
-    0, 1, 2, 3, 4, 7, 8, 31, 32, 33, 64, 0x7fffffffL, 0x80000000L, 0xffffffffL, 1L << 32, 1L << 60,
-    Long.MAX_VALUE, Long.MIN_VALUE, -1, -8
+    0,
+    1,
+    2,
+    3,
+    4,
+    7,
+    8,
+    31,
+    32,
+    33,
+    64,
+    0x7fffffffL,
+    0x80000000L,
+    0xffffffffL,
+    1L << 32,
+    1L << 60,
+    Long.MAX_VALUE,
+    Long.MIN_VALUE,
+    -1,
+    -8
   };
   private static final int[] INTERESTING_U32 = {0, 1, 2, 4, 5, 7, 8, 9, 12, 13, 30, 0x80000000, -1};
-  private static final byte[] JSON_BYTES = "{}[]\",:0123456789-+.eE tfn\\u".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] JSON_BYTES =
+      "{}[]\",:0123456789-+.eE tfn\\u".getBytes(StandardCharsets.US_ASCII);
 
   private static byte[] mutate(byte[] f, Random r, boolean json) {
     int at = r.nextInt(f.length);
@@ -152,17 +182,22 @@ class VectorFileFuzzTest {
       case 5 -> { // corrupt a length, count, dimension or offset field
         if (f.length >= 8) {
           int p = json && r.nextBoolean() ? 0 : r.nextInt(f.length - 7);
-          long v = r.nextInt(4) == 0 ? f.length - r.nextInt(16) : INTERESTING_U64[r.nextInt(INTERESTING_U64.length)];
+          long v =
+              r.nextInt(4) == 0
+                  ? f.length - r.nextInt(16)
+                  : INTERESTING_U64[r.nextInt(INTERESTING_U64.length)];
           ByteBuffer.wrap(f).order(ByteOrder.LITTLE_ENDIAN).putLong(p, v);
         }
       }
       case 6 -> { // corrupt a version, type, n_dims or ggml type field
         if (f.length >= 4) {
-          ByteBuffer.wrap(f).order(ByteOrder.LITTLE_ENDIAN)
+          ByteBuffer.wrap(f)
+              .order(ByteOrder.LITTLE_ENDIAN)
               .putInt(r.nextInt(f.length - 3), INTERESTING_U32[r.nextInt(INTERESTING_U32.length)]);
         }
       }
-      default -> f[at] = JSON_BYTES[r.nextInt(JSON_BYTES.length)]; // a structurally meaningful JSON byte
+      default ->
+          f[at] = JSON_BYTES[r.nextInt(JSON_BYTES.length)]; // a structurally meaningful JSON byte
     }
     return f;
   }

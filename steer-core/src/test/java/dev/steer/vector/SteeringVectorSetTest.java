@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
 
 class SteeringVectorSetTest {
 
-  private static final VectorMetadata JOY = VectorMetadata.ofConcept("joy").withMethod("mean_difference");
+  private static final VectorMetadata JOY =
+      VectorMetadata.ofConcept("joy").withMethod("mean_difference");
 
   @Test
   void hookPointsAreOrderedByDepth() {
@@ -25,7 +26,8 @@ class SteeringVectorSetTest {
     m.put(HookPoint.mlpOut(1), SteeringVector.of(5f, 6f));
     SteeringVectorSet set = SteeringVectorSet.of(m, JOY);
     assertEquals(
-        List.of(HookPoint.mlpOut(1), HookPoint.residPre(3), HookPoint.residPost(3)), set.hookPoints());
+        List.of(HookPoint.mlpOut(1), HookPoint.residPre(3), HookPoint.residPost(3)),
+        set.hookPoints());
     assertEquals(3, set.size());
     assertEquals(2, set.dimension());
     assertEquals(JOY, set.metadata());
@@ -33,8 +35,11 @@ class SteeringVectorSetTest {
 
   @Test
   void everyVectorIsTiedToItsKey() {
-    SteeringVectorSet set = SteeringVectorSet.of(Map.of(HookPoint.residPost(2), SteeringVector.of(1f)));
-    assertEquals(Optional.of(HookPoint.residPost(2)), set.get(HookPoint.residPost(2)).orElseThrow().hookPoint());
+    SteeringVectorSet set =
+        SteeringVectorSet.of(Map.of(HookPoint.residPost(2), SteeringVector.of(1f)));
+    assertEquals(
+        Optional.of(HookPoint.residPost(2)),
+        set.get(HookPoint.residPost(2)).orElseThrow().hookPoint());
     assertEquals(Optional.empty(), set.get(HookPoint.residPost(1)));
     assertTrue(set.contains(HookPoint.residPost(2)));
     assertFalse(set.contains(HookPoint.residPre(2)));
@@ -63,7 +68,8 @@ class SteeringVectorSetTest {
     SteeringVector v = SteeringVector.of(1f).withHookPoint(HookPoint.residPost(7));
     IllegalArgumentException e =
         assertThrows(
-            IllegalArgumentException.class, () -> SteeringVectorSet.of(Map.of(HookPoint.residPost(6), v)));
+            IllegalArgumentException.class,
+            () -> SteeringVectorSet.of(Map.of(HookPoint.residPost(6), v)));
     assertTrue(e.getMessage().contains("blocks.6.hook_resid_post"), e.getMessage());
     assertTrue(e.getMessage().contains("blocks.7.hook_resid_post"), e.getMessage());
   }
@@ -79,7 +85,9 @@ class SteeringVectorSetTest {
     SteeringVector b = SteeringVector.of(2f).withHookPoint(HookPoint.residPost(1));
     SteeringVectorSet set = SteeringVectorSet.fromVectors(List.of(a, b), JOY);
     assertEquals(List.of(b, a), set.vectors());
-    assertEquals(SteeringVectorSet.of(Map.of(HookPoint.residPost(2), a, HookPoint.residPost(1), b), JOY), set);
+    assertEquals(
+        SteeringVectorSet.of(Map.of(HookPoint.residPost(2), a, HookPoint.residPost(1), b), JOY),
+        set);
   }
 
   @Test
@@ -91,7 +99,9 @@ class SteeringVectorSetTest {
             () -> SteeringVectorSet.fromVectors(List.of(a, SteeringVector.of(2f)), JOY));
     assertTrue(none.getMessage().contains("vector 1 has no hook point"), none.getMessage());
     IllegalArgumentException twice =
-        assertThrows(IllegalArgumentException.class, () -> SteeringVectorSet.fromVectors(List.of(a, a), JOY));
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> SteeringVectorSet.fromVectors(List.of(a, a), JOY));
     assertTrue(twice.getMessage().contains("blocks.2.hook_resid_post"), twice.getMessage());
   }
 
@@ -102,14 +112,17 @@ class SteeringVectorSetTest {
     assertEquals(SteeringVectorSet.of(m, JOY).hashCode(), SteeringVectorSet.of(m, JOY).hashCode());
     assertNotEquals(SteeringVectorSet.of(m, JOY), SteeringVectorSet.of(m));
     assertNotEquals(
-        SteeringVectorSet.of(m), SteeringVectorSet.of(Map.of(HookPoint.residPost(1), SteeringVector.of(1f, 3f))));
-    assertEquals(SteeringVectorSet.of(m), SteeringVectorSet.of(m, JOY).withMetadata(VectorMetadata.EMPTY));
+        SteeringVectorSet.of(m),
+        SteeringVectorSet.of(Map.of(HookPoint.residPost(1), SteeringVector.of(1f, 3f))));
+    assertEquals(
+        SteeringVectorSet.of(m), SteeringVectorSet.of(m, JOY).withMetadata(VectorMetadata.EMPTY));
   }
 
   @Test
   void toStringShowsDimensionHookPointsAndMetadata() {
     SteeringVectorSet set =
-        SteeringVectorSet.of(Map.of(HookPoint.residPost(6), SteeringVector.of(3f, 4f)), JOY.withModelHint("llama"));
+        SteeringVectorSet.of(
+            Map.of(HookPoint.residPost(6), SteeringVector.of(3f, 4f)), JOY.withModelHint("llama"));
     assertEquals(
         "SteeringVectorSet[d=2, 1 hook point: blocks.6.hook_resid_post (‖v‖=5.000), concept=joy,"
             + " method=mean_difference, model=llama]",
@@ -118,7 +131,8 @@ class SteeringVectorSetTest {
 
   @Test
   void mapViewIsUnmodifiable() {
-    SteeringVectorSet set = SteeringVectorSet.of(Map.of(HookPoint.residPost(6), SteeringVector.of(3f, 4f)));
+    SteeringVectorSet set =
+        SteeringVectorSet.of(Map.of(HookPoint.residPost(6), SteeringVector.of(3f, 4f)));
     assertThrows(UnsupportedOperationException.class, () -> set.asMap().clear());
   }
 }
