@@ -51,7 +51,7 @@ final class GgufContainer {
   static final int MAX_ARRAY_DEPTH = 8;
 
   static final long MAX_TENSORS = 1 << 16;
-  static final long MAX_KVS = 1 << 20;
+  static final long MAX_KVS = 1 << 16;
 
   private static final String[] TYPE_NAMES = {
     "uint8", "int8", "uint16", "int16", "uint32", "int32", "float32", "bool", "string", "array",

@@ -33,15 +33,15 @@ import java.util.regex.Pattern;
  * blocks.N.hook_resid_post}: h' = h + s·direction.N, with s the {@code --control-vector-scaled}
  * strength (default 1); several files loaded together are summed, and only layers in {@code
  * --control-vector-layer-range} (default 1 to n_layer − 1) are applied. The reader always returns
- * {@code blocks.N.hook_resid_post}. Because
- * the output of block L − 1 is the input of block L, the writer also accepts {@code
- * blocks.L.hook_resid_pre} for L ≥ 2 and stores it as {@code direction.(L−1)}; reading that file
- * back gives {@code blocks.(L−1).hook_resid_post}, the same tensor under its other name. llama.cpp
- * never steers the output of block 0 (it rejects {@code direction.0}), so {@code
- * blocks.0.hook_resid_post} and {@code blocks.1.hook_resid_pre} cannot be written, nor can {@code
- * blocks.0.hook_resid_pre} (no block output precedes it) or any non-residual site ({@code
- * hook_resid_mid}, {@code hook_attn_out}, {@code hook_mlp_out}): {@link #write} rejects such sets
- * with an {@link IllegalArgumentException} naming the hook point, before touching the file.
+ * {@code blocks.N.hook_resid_post}. Because the output of block L − 1 is the input of block L, the
+ * writer also accepts {@code blocks.L.hook_resid_pre} for L ≥ 2 and stores it as {@code
+ * direction.(L−1)}; reading that file back gives {@code blocks.(L−1).hook_resid_post}, the same
+ * tensor under its other name. llama.cpp never steers the output of block 0 (it rejects {@code
+ * direction.0}), so {@code blocks.0.hook_resid_post} and {@code blocks.1.hook_resid_pre} cannot be
+ * written, nor can {@code blocks.0.hook_resid_pre} (no block output precedes it) or any
+ * non-residual site ({@code hook_resid_mid}, {@code hook_attn_out}, {@code hook_mlp_out}): {@link
+ * #write} rejects such sets with an {@link IllegalArgumentException} naming the hook point, before
+ * touching the file.
  *
  * <h2>What the reader accepts</h2>
  *
@@ -77,10 +77,10 @@ import java.util.regex.Pattern;
  * {@code direction.N} in ascending N, F32, 1-D, each at an offset padded to 32 bytes. llama.cpp
  * ignores every key, so these files load there unchanged.
  *
- * <p>Limits: files over 1 GiB (2^30 bytes) are refused; the header (all metadata and tensor infos) must end within 64 MiB; at most 65,536 tensors and 2^20 metadata
- * keys; every count and length is checked against the bytes that remain before anything is
- * allocated. All reading problems surface as {@link VectorFileException} naming the field and byte
- * offset.
+ * <p>Limits: files over 1 GiB (2^30 bytes) are refused; the header (all metadata and tensor infos)
+ * must end within 64 MiB; at most 65,536 tensors and 65,536 metadata keys; every count and length
+ * is checked against the bytes that remain before anything is allocated. All reading problems
+ * surface as {@link VectorFileException} naming the field and byte offset.
  *
  * <p>Stateless and thread-safe.
  */

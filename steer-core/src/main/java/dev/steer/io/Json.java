@@ -14,11 +14,13 @@ import java.util.Map;
  * nothing), {@code Boolean}, and {@link #NULL}. Rejected with {@link VectorFileException} carrying
  * the byte offset: invalid UTF-8 (overlong forms, surrogates, code points above U+10FFFF),
  * unescaped control characters, unpaired surrogate escapes, duplicate object keys, nesting deeper
- * than {@link #MAX_DEPTH}, and anything after the top-level value other than whitespace.
+ * than {@link #MAX_DEPTH}, more than {@link #MAX_VALUES} values in all (so a small header cannot
+ * expand into a huge tree), and anything after the top-level value other than whitespace.
  */
 final class Json {
 
   static final int MAX_DEPTH = 64;
+  static final int MAX_VALUES = 1 << 18;
 
   /** JSON {@code null}. */
   static final Object NULL =
@@ -48,6 +50,7 @@ final class Json {
   private final int end;
   private final long baseOffset; // byte offset of bytes[start] in the file, for messages
   private int pos;
+  private int values;
 
   private Json(byte[] bytes, int start, int end, long baseOffset) {
     this.bytes = bytes;
@@ -92,6 +95,9 @@ final class Json {
   }
 
   private Object value(int depth) throws VectorFileException {
+    if (++values > MAX_VALUES) {
+      throw error("more than " + MAX_VALUES + " values");
+    }
     if (pos >= end) {
       throw error("unexpected end of header; expected a value");
     }

@@ -67,6 +67,13 @@ class JsonTest {
   }
 
   @Test
+  void rejectsAHeaderWithTooManyValues() {
+    String many = "[" + "0,".repeat(Json.MAX_VALUES) + "0]";
+    VectorFileException e = assertThrows(VectorFileException.class, () -> parse(many));
+    assertTrue(e.getMessage().contains("more than 262144 values"), e.getMessage());
+  }
+
+  @Test
   void numbersConvertToLongOnlyWhenPlainNonNegativeIntegers() {
     assertEquals(9223372036854775807L, new Json.Number("9223372036854775807").toLong());
     for (String s : new String[] {"9223372036854775808", "-1", "1.0", "1e3", "00"}) {
