@@ -109,17 +109,32 @@ public final class GgufControlVectors {
   /**
    * Reads the control vector file at {@code path}; see the class documentation for what is
    * accepted.
+   *
+   * @throws VectorFileException if the content is malformed, over the size limits or not a control vector
+   *     this library accepts (the message names the field and byte offset)
+   * @throws IOException if the file cannot be read
    */
   public static SteeringVectorSet read(Path path) throws IOException {
     return read(FileBytes.read(path));
   }
 
-  /** Reads a control vector from {@code in} up to its end, without closing it. */
+  /**
+   * Reads a control vector from {@code in} up to its end, without closing it.
+   *
+   * @throws VectorFileException if the content is malformed, over the size limits or not a control vector
+   *     this library accepts (the message names the field and byte offset)
+   * @throws IOException if the stream cannot be read
+   */
   public static SteeringVectorSet read(InputStream in) throws IOException {
     return read(FileBytes.read(in));
   }
 
-  /** Reads a control vector held in {@code bytes} (not modified, not retained). */
+  /**
+   * Reads a control vector held in {@code bytes} (not modified, not retained).
+   *
+   * @throws VectorFileException if the content is malformed, over the size limits or not a control vector
+   *     this library accepts (the message names the field and byte offset)
+   */
   public static SteeringVectorSet read(byte[] bytes) throws VectorFileException {
     checkNotNull(bytes, "bytes");
     FileBytes.checkSize(bytes);

@@ -76,17 +76,34 @@ public final class SafetensorsVectors {
 
   private SafetensorsVectors() {}
 
-  /** Reads the safetensors vector file at {@code path}; see the class documentation. */
+  /**
+   * Reads the safetensors vector file at {@code path}; see the class documentation.
+   *
+   * @throws VectorFileException if the content is malformed, over the size limits or not a vector file
+   *     this library accepts (the message names the field and byte offset)
+   * @throws IOException if the file cannot be read
+   */
   public static SteeringVectorSet read(Path path) throws IOException {
     return read(FileBytes.read(path));
   }
 
-  /** Reads a safetensors vector file from {@code in} up to its end, without closing it. */
+  /**
+   * Reads a safetensors vector file from {@code in} up to its end, without closing it.
+   *
+   * @throws VectorFileException if the content is malformed, over the size limits or not a vector file
+   *     this library accepts (the message names the field and byte offset)
+   * @throws IOException if the stream cannot be read
+   */
   public static SteeringVectorSet read(InputStream in) throws IOException {
     return read(FileBytes.read(in));
   }
 
-  /** Reads a safetensors vector file held in {@code bytes} (not modified, not retained). */
+  /**
+   * Reads a safetensors vector file held in {@code bytes} (not modified, not retained).
+   *
+   * @throws VectorFileException if the content is malformed, over the size limits or not a vector file
+   *     this library accepts (the message names the field and byte offset)
+   */
   public static SteeringVectorSet read(byte[] bytes) throws VectorFileException {
     checkNotNull(bytes, "bytes");
     FileBytes.checkSize(bytes);
@@ -159,7 +176,12 @@ public final class SafetensorsVectors {
     return SteeringVectorSet.of(vectors, set == null ? VectorMetadata.EMPTY : set.build());
   }
 
-  /** Writes {@code set} to {@code path}, replacing it. */
+  /**
+   * Writes {@code set} to {@code path}, replacing it.
+   *
+   * @throws IllegalArgumentException as {@link #toBytes}, before touching the file
+   * @throws IOException if the file cannot be written
+   */
   public static void write(SteeringVectorSet set, Path path) throws IOException {
     checkNotNull(path, "path");
     Files.write(path, toBytes(set));
