@@ -1,0 +1,250 @@
+package dev.steer.onnx.runtime;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import dev.steer.hook.HookPoint;
+import dev.steer.onnx.generate.Generation;
+import dev.steer.onnx.generate.GenerationConfig;
+import dev.steer.onnx.generate.Sampler;
+import dev.steer.onnx.generate.TokenListener;
+import dev.steer.onnx.tokenize.TextTokenizer;
+import dev.steer.plan.SteeringPlan;
+import java.nio.FloatBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * One batched decoding loop: left-padded prefill, then one position per step with the KV cache (or full
+ * recomputation when the graph takes no past), sampling each row independently. Rows may be <i>tied</i>:
+ * a tied row is fed the tokens its leader samples, which is how a steered row and its unsteered replay
+ * share one batched forward pass. Not thread-safe; one run per call.
+ */
+final class GenerationRun {
+
+  /** What one row produced: the public generation plus optional per-step traces. */
+  record RowResult(Generation generation, List<float[]> logits, List<Map<HookPoint, float[]>> activations) {}
+
+  private final OrtEnvironment env;
+  private final CompiledDecoder decoder;
+  private final TextTokenizer tokenizer;
+  private final ModelConfig config;
+  private final GenerationConfig gen;
+  private final int hidden;
+
+  GenerationRun(OrtEnvironment env, CompiledDecoder decoder, TextTokenizer tokenizer, ModelConfig config,
+      GenerationConfig gen, int hidden) {
+    this.env = env;
+    this.decoder = decoder;
+    this.tokenizer = tokenizer;
+    this.config = config;
+    this.gen = gen;
+    this.hidden = hidden;
+  }
+
+  /**
+   * Generates for every row.
+   *
+   * @param prompts prompt texts (for the results)
+   * @param promptIds their token ids
+   * @param plans one plan per row, all of the decoder's shape
+   * @param tiedTo for each row, −1 or the row whose sampled tokens it is fed
+   * @param muted rows that run with every steering mask at 0
+   * @param keepLogits record every step's logits per row
+   * @param listener streaming callback (leaders only)
+   */
+  List<RowResult> run(List<String> prompts, List<int[]> promptIds, List<SteeringPlan> plans, int[] tiedTo,
+      boolean[] muted, boolean keepLogits, TokenListener listener) throws OrtException {
+    int batch = promptIds.size();
+    int[] promptLen = new int[batch];
+    int maxPrompt = 0;
+    for (int r = 0; r < batch; r++) {
+      promptLen[r] = promptIds.get(r).length;
+      maxPrompt = Math.max(maxPrompt, promptLen[r]);
+    }
+    int[] pad = new int[batch];
+    for (int r = 0; r < batch; r++) {
+      pad[r] = maxPrompt - promptLen[r];
+    }
+    int maxNew = gen.maxNewTokens();
+    int capacity = maxPrompt + maxNew;
+    long padId = config.padTokenId() >= 0 ? config.padTokenId()
+        : config.eosTokenIds().stream().findFirst().orElse(0);
+    // Whole token history per row, left-padded: column c of row r.
+    long[][] seq = new long[batch][capacity];
+    long[][] attention = new long[batch][capacity];
+    for (int r = 0; r < batch; r++) {
+      Arrays.fill(seq[r], 0, pad[r], padId);
+      for (int i = 0; i < promptLen[r]; i++) {
+        seq[r][pad[r] + i] = promptIds.get(r)[i];
+        attention[r][pad[r] + i] = 1;
+      }
+    }
+    Set<Integer> stops = new HashSet<>(config.eosTokenIds());
+    stops.addAll(gen.stopTokenIds());
+    Sampler[] samplers = new Sampler[batch];
+    int[][] history = new int[batch][capacity];
+    int[] historyLen = new int[batch];
+    for (int r = 0; r < batch; r++) {
+      samplers[r] = new Sampler(gen);
+      System.arraycopy(promptIds.get(r), 0, history[r], 0, promptLen[r]);
+      historyLen[r] = promptLen[r];
+    }
+    List<List<Integer>> generated = new ArrayList<>();
+    List<List<float[]>> logitsTrace = new ArrayList<>();
+    List<List<Map<HookPoint, float[]>>> actTrace = new ArrayList<>();
+    String[] text = new String[batch];
+    Generation.StopReason[] reason = new Generation.StopReason[batch];
+    for (int r = 0; r < batch; r++) {
+      generated.add(new ArrayList<>());
+      logitsTrace.add(new ArrayList<>());
+      actTrace.add(new ArrayList<>());
+      text[r] = "";
+    }
+    Set<String> captureNames = new HashSet<>();
+    decoder.captures.forEach(h -> captureNames.add(h.name()));
+
+    OrtSession.Result previous = null;
+    Map<String, OnnxTensor> emptyPast = decoder.usesCache() ? decoder.emptyPast(batch) : Map.of();
+    try (SteeringFeeds feeds = SteeringFeeds.create(env, decoder.layout, plans, muted, hidden)) {
+      int done = 0; // columns already in the KV cache
+      int length = maxPrompt; // columns holding tokens
+      for (int step = 0; step < maxNew; step++) {
+        int from = decoder.usesCache() ? done : 0;
+        int width = length - from;
+        long[] ids = new long[batch * width];
+        long[] att = new long[batch * length];
+        long[] pos = new long[batch * width];
+        int[] firstPosition = new int[batch];
+        int[] windowPad = new int[batch];
+        for (int r = 0; r < batch; r++) {
+          System.arraycopy(seq[r], from, ids, r * width, width);
+          System.arraycopy(attention[r], 0, att, r * length, length);
+          for (int c = 0; c < width; c++) {
+            int absolute = from + c - pad[r];
+            pos[r * width + c] = absolute >= 0 ? absolute : 1;
+          }
+          windowPad[r] = Math.max(0, pad[r] - from);
+          firstPosition[r] = Math.max(0, from - pad[r]);
+        }
+        Map<String, OnnxTensor> past = previous == null ? emptyPast : decoder.presentsAsPast(previous);
+        Map<String, OnnxTensor> steering = new HashMap<>(feeds.parameters());
+        Map<String, OnnxTensor> masks = feeds.masks(env, width, firstPosition, windowPad, promptLen);
+        OrtSession.Result result;
+        try {
+          steering.putAll(masks);
+          result = decoder.run(ids, att, pos, batch, width, decoder.usesCache() ? past : Map.of(), steering,
+              captureNames);
+        } finally {
+          masks.values().forEach(OnnxTensor::close);
+        }
+        if (previous != null) {
+          previous.close();
+        }
+        previous = result;
+        done = length;
+
+        float[][] last = lastColumn((OnnxTensor) result.get("logits").orElseThrow(), batch, width);
+        Map<HookPoint, float[][]> acts = new HashMap<>();
+        for (HookPoint h : decoder.captures) {
+          acts.put(h, lastColumn((OnnxTensor) result.get(h.name()).orElseThrow(), batch, width));
+        }
+        int[] next = new int[batch];
+        for (int r = 0; r < batch; r++) {
+          if (keepLogits) {
+            logitsTrace.get(r).add(last[r]);
+          }
+          if (!acts.isEmpty()) {
+            Map<HookPoint, float[]> m = new HashMap<>();
+            for (Map.Entry<HookPoint, float[][]> e : acts.entrySet()) {
+              m.put(e.getKey(), e.getValue()[r]);
+            }
+            actTrace.get(r).add(m);
+          }
+          if (tiedTo[r] < 0) {
+            next[r] = reason[r] != null ? (int) padId : samplers[r].next(last[r], history[r], historyLen[r]);
+          }
+        }
+        boolean allDone = true;
+        for (int r = 0; r < batch; r++) {
+          int leader = tiedTo[r] < 0 ? r : tiedTo[r];
+          int token = next[leader];
+          seq[r][length] = token;
+          attention[r][length] = 1;
+          if (reason[r] == null) {
+            history[r][historyLen[r]++] = token;
+            generated.get(r).add(token);
+            reason[r] = stopAfter(r, token, stops, generated.get(r), text, listener, tiedTo[r] < 0);
+          }
+          allDone &= reason[r] != null;
+        }
+        length++;
+        if (allDone) {
+          break;
+        }
+      }
+    } finally {
+      if (previous != null) {
+        previous.close();
+      }
+      emptyPast.values().forEach(OnnxTensor::close);
+    }
+    List<RowResult> out = new ArrayList<>();
+    for (int r = 0; r < batch; r++) {
+      int[] toks = generated.get(r).stream().mapToInt(Integer::intValue).toArray();
+      Generation g = new Generation(prompts.get(r), promptIds.get(r), toks, text[r],
+          reason[r] == null ? Generation.StopReason.MAX_TOKENS : reason[r],
+          keepLogits ? logitsTrace.get(r) : List.of());
+      out.add(new RowResult(g, logitsTrace.get(r), actTrace.get(r)));
+    }
+    return out;
+  }
+
+  /** Updates the row's text and tells whether it must stop after {@code token}. */
+  private Generation.StopReason stopAfter(int row, int token, Set<Integer> stops, List<Integer> tokens,
+      String[] text, TokenListener listener, boolean leader) {
+    if (stops.contains(token)) {
+      if (leader) {
+        listener.onToken(row, token, "");
+      }
+      return Generation.StopReason.STOP_TOKEN;
+    }
+    int[] ids = tokens.stream().mapToInt(Integer::intValue).toArray();
+    String full = tokenizer.decode(ids);
+    for (String stop : gen.stopStrings()) {
+      int at = full.indexOf(stop);
+      if (at >= 0) {
+        String kept = full.substring(0, at);
+        if (leader) {
+          listener.onToken(row, token, kept.startsWith(text[row]) ? kept.substring(text[row].length()) : "");
+        }
+        text[row] = kept;
+        return Generation.StopReason.STOP_STRING;
+      }
+    }
+    if (leader) {
+      listener.onToken(row, token, full.startsWith(text[row]) ? full.substring(text[row].length()) : "");
+    }
+    text[row] = full;
+    return null;
+  }
+
+  /** Copies [batch, width, n] → the last column's rows [batch][n]. */
+  static float[][] lastColumn(OnnxTensor t, int batch, int width) {
+    long[] shape = t.getInfo().getShape();
+    int n = (int) shape[shape.length - 1];
+    FloatBuffer fb = t.getFloatBuffer();
+    float[][] out = new float[batch][n];
+    for (int r = 0; r < batch; r++) {
+      fb.position((r * width + width - 1) * n);
+      fb.get(out[r], 0, n);
+    }
+    return out;
+  }
+}

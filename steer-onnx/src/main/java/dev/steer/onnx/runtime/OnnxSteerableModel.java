@@ -1,0 +1,388 @@
+package dev.steer.onnx.runtime;
+
+import static com.google.common.base.Preconditions.checkArgument;
+import static com.google.common.base.Preconditions.checkNotNull;
+import static com.google.common.base.Preconditions.checkState;
+
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import com.google.common.collect.ImmutableSet;
+import com.google.protobuf.InvalidProtocolBufferException;
+import dev.steer.extract.ContrastiveActivations;
+import dev.steer.extract.ExtractionMethod;
+import dev.steer.extract.TokenPosition;
+import dev.steer.extract.VectorExtractor;
+import dev.steer.hook.HookPoint;
+import dev.steer.hook.Site;
+import dev.steer.onnx.Activations;
+import dev.steer.onnx.ComparedGeneration;
+import dev.steer.onnx.SteerableModel;
+import dev.steer.onnx.generate.Generation;
+import dev.steer.onnx.generate.GenerationConfig;
+import dev.steer.onnx.generate.TokenListener;
+import dev.steer.onnx.graph.GraphMappingException;
+import dev.steer.onnx.graph.ResidualStreamMap;
+import dev.steer.onnx.tokenize.TextTokenizer;
+import dev.steer.onnx.tokenize.TokenizerException;
+import dev.steer.plan.ModelShape;
+import dev.steer.plan.SteeringPlan;
+import dev.steer.vector.SteeringVector;
+import java.io.IOException;
+import java.nio.FloatBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.EnumSet;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A decoder-only model exported to ONNX (Hugging Face Optimum layout, see {@link ModelDirectory}), steered
+ * in-process through ONNX Runtime.
+ *
+ * <p>On open the graph's residual stream is mapped structurally ({@link ResidualStreamMap}). Each plan
+ * <i>shape</i> and capture set compiles once into a rewritten graph whose steering values are graph inputs,
+ * so new vectors, strengths, angles or scopes reuse the cached session; the unsteered model runs the graph
+ * with no edits inserted.
+ *
+ * <p>Thread safety: one instance may serve any number of threads; ONNX Runtime sessions are thread-safe
+ * for {@code run} and every call keeps its own KV cache. Owns native sessions: {@link #close()} it, and do
+ * not close it while calls are running.
+ */
+public final class OnnxSteerableModel implements SteerableModel {
+
+  private record CacheKey(SteeringPlan.Shape shape, Set<HookPoint> captures) {}
+
+  private final OrtEnvironment env = OrtEnvironment.getEnvironment();
+  private final ModelDirectory directory;
+  private final TextTokenizer tokenizer;
+  private final ResidualStreamMap map;
+  private final ModelShape shape;
+  private final SessionFactory factory;
+  private final Map<CacheKey, CompiledDecoder> sessions = new ConcurrentHashMap<>();
+  private volatile boolean closed;
+
+  private OnnxSteerableModel(ModelDirectory directory, TextTokenizer tokenizer, ResidualStreamMap map,
+      SessionFactory factory) {
+    this.directory = directory;
+    this.tokenizer = tokenizer;
+    this.map = map;
+    this.factory = factory;
+    Set<Site> sites = EnumSet.noneOf(Site.class);
+    map.hookPoints().forEach(h -> sites.add(h.site()));
+    this.shape = new ModelShape(map.layers(), map.hiddenSize(), sites);
+  }
+
+  /** Opens a model directory on the CPU. */
+  public static OnnxSteerableModel open(Path directory) throws ModelLoadException {
+    return open(directory, ExecutionDevice.cpu());
+  }
+
+  /**
+   * Opens a model directory on {@code device}.
+   *
+   * @throws ModelLoadException naming the file and the problem: missing or corrupt files, a graph whose
+   *     residual stream cannot be mapped, a tokenizer whose ids exceed the model's vocabulary, or an
+   *     unavailable device
+   */
+  public static OnnxSteerableModel open(Path directory, ExecutionDevice device) throws ModelLoadException {
+    checkNotNull(device, "device");
+    ModelDirectory dir = ModelDirectory.open(directory);
+    if (dir.layout() != ModelDirectory.Layout.SINGLE) {
+      throw new ModelLoadException(dir.graph() + ": the " + dir.layout() + " export layout is not supported"
+          + " yet; export a single decoder with past_key_values (Optimum's model.onnx)");
+    }
+    ModelProto proto;
+    try {
+      proto = ModelProto.parseFrom(Files.readAllBytes(dir.graph()));
+    } catch (InvalidProtocolBufferException e) {
+      throw new ModelLoadException(dir.graph() + " is not a valid ONNX model: " + e.getMessage(), e);
+    } catch (IOException e) {
+      throw new ModelLoadException("cannot read " + dir.graph() + ": " + e.getMessage(), e);
+    }
+    ResidualStreamMap map;
+    try {
+      map = ResidualStreamMap.discover(proto);
+    } catch (GraphMappingException e) {
+      throw new ModelLoadException(dir.graph() + ": " + e.getMessage(), e);
+    }
+    if (map.layers() != dir.config().layers() || map.hiddenSize() != dir.config().hiddenSize()) {
+      throw new ModelLoadException(dir.graph() + ": the graph has " + map.layers() + " blocks of width "
+          + map.hiddenSize() + " but config.json says " + dir.config().layers() + " and "
+          + dir.config().hiddenSize());
+    }
+    TextTokenizer tok;
+    try {
+      tok = TextTokenizer.open(dir.tokenizer());
+    } catch (TokenizerException e) {
+      throw new ModelLoadException(e.getMessage(), e);
+    }
+    if (tok.vocabSize() > dir.config().vocabSize()) {
+      tok.close();
+      throw new ModelLoadException(dir.tokenizer() + " produces token ids up to " + (tok.vocabSize() - 1)
+          + " but the model's vocabulary has " + dir.config().vocabSize() + " entries");
+    }
+    SessionFactory factory = new SessionFactory(OrtEnvironment.getEnvironment(), proto, map,
+        dir.graph().toAbsolutePath().getParent(), device, dir.config());
+    OnnxSteerableModel model = new OnnxSteerableModel(dir, tok, map, factory);
+    try {
+      model.decoder(SteeringPlan.empty().shape(), Set.of()); // fail now, not on first use
+    } catch (InferenceException e) {
+      model.close();
+      throw new ModelLoadException(dir.graph() + ": ONNX Runtime cannot open it on " + device + ": "
+          + e.getCause().getMessage(), e);
+    }
+    return model;
+  }
+
+  /** The parsed {@code config.json}. */
+  public ModelConfig config() {
+    return directory.config();
+  }
+
+  /** Where each hook point lives in the graph (what {@code steer inspect} prints). */
+  public ResidualStreamMap residualStream() {
+    return map;
+  }
+
+  @Override
+  public ModelShape shape() {
+    return shape;
+  }
+
+  @Override
+  public int[] encode(String text) {
+    return tokenizer.encode(text);
+  }
+
+  @Override
+  public String decode(int[] tokens) {
+    return tokenizer.decode(tokens);
+  }
+
+  @Override
+  public Generation generate(String prompt, SteeringPlan plan, GenerationConfig config, TokenListener listener) {
+    checkNotNull(listener, "listener");
+    return run(List.of(prompt), List.of(plan), new int[] {-1}, new boolean[1], config, Set.of(), listener)
+        .get(0)
+        .generation();
+  }
+
+  @Override
+  public List<Generation> generateBatch(List<String> prompts, List<SteeringPlan> plans, GenerationConfig config) {
+    checkArgument(prompts.size() == plans.size(), "%s prompts but %s plans; give one plan per prompt",
+        prompts.size(), plans.size());
+    checkArgument(!prompts.isEmpty(), "no prompts");
+    int[] tied = new int[prompts.size()];
+    java.util.Arrays.fill(tied, -1);
+    return run(prompts, plans, tied, new boolean[prompts.size()], config, Set.of(), TokenListener.NONE).stream()
+        .map(GenerationRun.RowResult::generation)
+        .toList();
+  }
+
+  @Override
+  public ComparedGeneration generateCompared(
+      String prompt, SteeringPlan plan, GenerationConfig config, Set<HookPoint> captures) {
+    // Row 1 replays row 0's tokens with every mask at 0: same shape, so one batched pass per step.
+    List<GenerationRun.RowResult> rows = run(List.of(prompt, prompt), List.of(plan, plan),
+        new int[] {-1, 0}, new boolean[] {false, true}, config.toBuilder().returnLogits(true).build(), captures,
+        TokenListener.NONE);
+    return new ComparedGeneration(rows.get(0).generation(), rows.get(0).logits(), rows.get(1).logits(),
+        rows.get(0).activations(), rows.get(1).activations());
+  }
+
+  private List<GenerationRun.RowResult> run(List<String> prompts, List<SteeringPlan> plans, int[] tiedTo,
+      boolean[] muted, GenerationConfig config, Set<HookPoint> captures, TokenListener listener) {
+    checkNotNull(config, "config");
+    SteeringPlan.Shape planShape = checkPlans(plans);
+    checkCaptures(captures);
+    List<int[]> ids = new ArrayList<>();
+    for (int r = 0; r < prompts.size(); r++) {
+      int[] t = promptTokens(prompts.get(r));
+      checkContext(t.length, config.maxNewTokens());
+      plans.get(r).validateScopes(t.length, t.length + config.maxNewTokens());
+      ids.add(t);
+    }
+    CompiledDecoder decoder = decoder(planShape, captures);
+    try {
+      return new GenerationRun(env, decoder, tokenizer, directory.config(), config, shape.hiddenSize())
+          .run(prompts, ids, plans, tiedTo, muted, config.returnLogits(), listener);
+    } catch (OrtException e) {
+      throw new InferenceException("generation failed: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public Activations capture(String text, Collection<HookPoint> hookPoints, SteeringPlan plan) {
+    checkNotNull(hookPoints, "hookPoints");
+    checkArgument(!hookPoints.isEmpty(), "no hook points to capture");
+    Set<HookPoint> captures = ImmutableSet.copyOf(hookPoints);
+    checkCaptures(captures);
+    int[] tokens = promptTokens(text);
+    Forward f = forward(tokens, tokens.length, plan, captures, false);
+    return new Activations(tokens, f.captures);
+  }
+
+  @Override
+  public float[][] logits(int[] tokens, int promptLength, SteeringPlan plan) {
+    checkNotNull(tokens, "tokens");
+    checkArgument(tokens.length > 0, "no tokens");
+    checkArgument(promptLength >= 1 && promptLength <= tokens.length,
+        "promptLength %s must be in [1, %s]", promptLength, tokens.length);
+    for (int t : tokens) {
+      checkArgument(t >= 0 && t < directory.config().vocabSize(), "token id %s is outside the vocabulary [0, %s)",
+          t, directory.config().vocabSize());
+    }
+    return forward(tokens.clone(), promptLength, plan, Set.of(), true).logits;
+  }
+
+  @Override
+  public SteeringVector extract(List<String> positives, List<String> negatives, HookPoint hookPoint,
+      ExtractionMethod method, TokenPosition position) {
+    checkNotNull(hookPoint, "hookPoint");
+    checkNotNull(method, "method");
+    List<float[][]> pos = new ArrayList<>();
+    List<float[][]> neg = new ArrayList<>();
+    for (String p : positives) {
+      pos.add(capture(p, List.of(hookPoint), SteeringPlan.empty()).at(hookPoint));
+    }
+    for (String n : negatives) {
+      neg.add(capture(n, List.of(hookPoint), SteeringPlan.empty()).at(hookPoint));
+    }
+    SteeringVector v = VectorExtractor.extract(method, ContrastiveActivations.of(pos, neg), position);
+    return v.withHookPoint(hookPoint)
+        .withMetadata(v.metadata().withModelHint(directory.config().modelType()));
+  }
+
+  private record Forward(float[][] logits, TreeMap<HookPoint, float[][]> captures) {}
+
+  /** One full forward pass over {@code tokens} (no cache), returning all logits and/or captures. */
+  private Forward forward(
+      int[] tokens, int promptLength, SteeringPlan plan, Set<HookPoint> captures, boolean wantLogits) {
+    checkContext(tokens.length, 0);
+    SteeringPlan.Shape planShape = checkPlans(List.of(plan));
+    plan.validateScopes(promptLength, tokens.length);
+    CompiledDecoder decoder = decoder(planShape, captures);
+    int n = tokens.length;
+    long[] ids = new long[n];
+    long[] att = new long[n];
+    long[] pos = new long[n];
+    for (int i = 0; i < n; i++) {
+      ids[i] = tokens[i];
+      att[i] = 1;
+      pos[i] = i;
+    }
+    Set<String> names = new HashSet<>();
+    captures.forEach(h -> names.add(h.name()));
+    try (SteeringFeeds feeds = SteeringFeeds.create(env, decoder.layout, List.of(plan), new boolean[1], shape.hiddenSize())) {
+      Map<String, OnnxTensor> past = decoder.usesCache() ? decoder.emptyPast(1) : Map.of();
+      Map<String, OnnxTensor> masks = feeds.masks(env, n, new int[] {0}, new int[] {0}, new int[] {promptLength});
+      Map<String, OnnxTensor> steering = new java.util.HashMap<>(feeds.parameters());
+      steering.putAll(masks);
+      try (OrtSession.Result result = decoder.run(ids, att, pos, 1, n, past, steering, names)) {
+        float[][] logits = wantLogits ? rows((OnnxTensor) result.get("logits").orElseThrow(), n) : null;
+        TreeMap<HookPoint, float[][]> caps = new TreeMap<>();
+        for (HookPoint h : captures) {
+          caps.put(h, rows((OnnxTensor) result.get(h.name()).orElseThrow(), n));
+        }
+        return new Forward(logits, caps);
+      } finally {
+        masks.values().forEach(OnnxTensor::close);
+        past.values().forEach(OnnxTensor::close);
+      }
+    } catch (OrtException e) {
+      throw new InferenceException("forward pass failed: " + e.getMessage(), e);
+    }
+  }
+
+  private static float[][] rows(OnnxTensor t, int n) {
+    long[] s = t.getInfo().getShape();
+    int width = (int) s[s.length - 1];
+    FloatBuffer fb = t.getFloatBuffer();
+    float[][] out = new float[n][width];
+    for (int i = 0; i < n; i++) {
+      fb.get(out[i]);
+    }
+    return out;
+  }
+
+  private SteeringPlan.Shape checkPlans(List<SteeringPlan> plans) {
+    checkState(!closed, "this model is closed");
+    SteeringPlan.Shape first = null;
+    for (int r = 0; r < plans.size(); r++) {
+      SteeringPlan p = checkNotNull(plans.get(r), "plan of row %s", r);
+      p.validate(shape);
+      if (first == null) {
+        first = p.shape();
+      } else {
+        checkArgument(p.shape().equals(first), "the plan of row %s has shape %s but row 0's has %s; a batch"
+            + " needs plans of one shape (same hook points and intervention kinds)", r, p.shape(), first);
+      }
+    }
+    return first;
+  }
+
+  private void checkCaptures(Set<HookPoint> captures) {
+    for (HookPoint h : captures) {
+      checkArgument(h.layer() < shape.layers(), "cannot capture %s: the model has %s layers (0..%s)", h,
+          shape.layers(), shape.layers() - 1);
+      checkArgument(shape.sites().contains(h.site()), "cannot capture %s: this model exposes %s", h,
+          shape.sites());
+    }
+  }
+
+  private int[] promptTokens(String text) {
+    checkNotNull(text, "prompt");
+    int[] t = tokenizer.encode(text);
+    checkArgument(t.length > 0, "the prompt is empty: it encodes to no tokens");
+    return t;
+  }
+
+  private void checkContext(int promptTokens, int newTokens) {
+    int max = directory.config().maxPositions();
+    checkArgument(promptTokens + newTokens <= max,
+        "a prompt of %s tokens plus %s new tokens exceeds the model's context of %s positions",
+        promptTokens, newTokens, max);
+  }
+
+  private CompiledDecoder decoder(SteeringPlan.Shape planShape, Set<HookPoint> captures) {
+    CacheKey key = new CacheKey(planShape, ImmutableSet.copyOf(new TreeSet<>(captures)));
+    return sessions.computeIfAbsent(key, k -> {
+      try {
+        return factory.compile(PlanLayout.of(k.shape()), k.captures());
+      } catch (OrtException e) {
+        throw new InferenceException("cannot compile the steered graph for " + k.shape() + ": "
+            + e.getMessage(), e);
+      }
+    });
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    for (CompiledDecoder d : sessions.values()) {
+      try {
+        d.close();
+      } catch (OrtException e) {
+        // closing is best effort; nothing more can be done with a session that fails to close
+      }
+    }
+    sessions.clear();
+    tokenizer.close();
+  }
+
+  @Override
+  public String toString() {
+    return "OnnxSteerableModel[" + directory.config().modelType() + ", " + shape.layers() + " layers, d="
+        + shape.hiddenSize() + ", " + directory.root() + "]";
+  }
+}
