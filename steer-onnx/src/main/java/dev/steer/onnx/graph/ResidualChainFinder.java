@@ -8,7 +8,6 @@ import java.util.BitSet;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -47,7 +46,7 @@ final class ResidualChainFinder {
   }
 
   /** The chain in stream order, the kind of link between consecutive steps, and the sites of each block. */
-  record Chain(List<ResidualStep> steps, Link link, String finalStream, int candidateCount) {}
+  record Chain(List<ResidualStep> steps, Link link, String finalStream) {}
 
   private final GraphIndex index;
   private final Map<String, BitSet> ancestorCache = new HashMap<>();
@@ -144,7 +143,7 @@ final class ResidualChainFinder {
               + " adds: could not find the normalisation after the last add "
               + describe(last.node()));
     }
-    return new Chain(List.copyOf(chain), link, finalStream, n);
+    return new Chain(List.copyOf(chain), link, finalStream);
   }
 
   private static int indexOf(List<ResidualStep> candidates, ResidualStep step) {
@@ -422,14 +421,5 @@ final class ResidualChainFinder {
 
   private static boolean isDefaultDomain(NodeProto node) {
     return node.getDomain().isEmpty() || node.getDomain().equals("ai.onnx");
-  }
-
-  /** Node op types at each step, for diagnostics. */
-  Map<Integer, String> opTypes(Chain chain) {
-    Map<Integer, String> out = new LinkedHashMap<>();
-    for (ResidualStep s : chain.steps()) {
-      out.put(s.node(), index.node(s.node()).getOpType());
-    }
-    return out;
   }
 }

@@ -15,7 +15,6 @@ import dev.steer.hook.HookPoint;
 import dev.steer.onnx.graph.TinyTransformers.Norm;
 import dev.steer.onnx.graph.TinyTransformers.TinyModel;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -171,6 +170,40 @@ class GraphRewriterTest {
   }
 
   @Test
+  void withEveryMaskZeroTheRewrittenFusedBertGraphComputesTheOriginalOutput() throws OrtException {
+    assertIdentityWhenMasksAreZero(TinyTransformers.bertFused(2, true, 22));
+  }
+
+  @Test
+  void steeringBranchesWhoseBiasIsFusedIntoSkipLayerNormMatchesTheUnfusedTwin() throws OrtException {
+    TinyModel fused = TinyTransformers.bertFused(2, true, 23);
+    TinyModel unfused = TinyTransformers.bertFused(2, false, 23);
+    List<SteeringSlot> slots =
+        List.of(
+            SteeringSlot.of(HookPoint.attnOut(0), InterventionKind.ADDITIVE),
+            SteeringSlot.of(HookPoint.residMid(1), InterventionKind.ABLATION),
+            SteeringSlot.of(HookPoint.mlpOut(1), InterventionKind.CLAMP));
+    Map<String, Object> in = new HashMap<>();
+    in.put("input_ids", IDS);
+    for (SteeringSlot slot : slots) {
+      in.put(slot.maskInputName(), MASK);
+      SteeringFixtures.values(slot.kinds().get(0), D, 8).forEach((p, v) -> in.put(slot.inputName(0, p), v));
+    }
+
+    Map<String, float[][][]> a = runRewritten(fused.model(), slots, in);
+    Map<String, float[][][]> b = runRewritten(unfused.model(), slots, in);
+
+    assertEquals(ResidualStreamMap.NormPlacement.POST, ResidualStreamMap.discover(fused.model()).normPlacement());
+    assertEquals(11, b.size()); // the output + 10 hook points
+    for (HookPoint h : ResidualStreamMap.discover(unfused.model()).hookPoints()) {
+      String name = h.name();
+      assertTrue(Ort.maxAbsDiff(a.get(name), b.get(name)) <= 1e-5f, name + ": " + Ort.maxAbsDiff(a.get(name), b.get(name)));
+    }
+    float outputDiff = Ort.maxAbsDiff(a.get(fused.output()), b.get(unfused.output()));
+    assertTrue(outputDiff <= 1e-5f, "output: " + outputDiff);
+  }
+
+  @Test
   void rejectsTwoSlotsAtOneHookPoint() {
     TinyModel tiny = TinyTransformers.preNorm(1, Norm.LAYER_NORM_OP, 20);
     ResidualStreamMap map = ResidualStreamMap.discover(tiny.model());
@@ -277,7 +310,4 @@ class GraphRewriterTest {
       }
     }
   }
-
-  @SuppressWarnings("unused")
-  private static final Set<InterventionKind> ALL = EnumSet.allOf(InterventionKind.class);
 }

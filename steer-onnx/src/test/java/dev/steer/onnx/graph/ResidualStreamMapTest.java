@@ -61,6 +61,24 @@ class ResidualStreamMapTest {
   }
 
   @Test
+  void mapsTheOptimisedBertFormWithBiasesInsideSkipLayerNorm() {
+    TinyModel tiny = TinyTransformers.bertFused(2, true, 10);
+
+    ResidualStreamMap map = ResidualStreamMap.discover(tiny.model());
+
+    assertEquals(NormPlacement.POST, map.normPlacement());
+    for (Map.Entry<HookPoint, String> e : tiny.expected().entrySet()) {
+      if (e.getValue() != null) {
+        assertEquals(e.getValue(), map.tensorName(e.getKey()), e.getKey().name());
+      }
+    }
+    // branch outputs include the fused bias: the map names the explicit sum the rewriter will compute
+    String attnOut = map.tensorName(HookPoint.attnOut(0));
+    assertTrue(attnOut.endsWith("/with_bias"), attnOut);
+    assertFalse(new GraphIndex(tiny.model().getGraph()).isKnownTensor(attnOut), attnOut);
+  }
+
+  @Test
   void findsTheHiddenSizeFromWeightsWhenNoShapeIsDeclared() {
     TinyModel tiny = TinyTransformers.preNorm(1, Norm.LAYER_NORM_OP, 4);
     var model = tiny.model().toBuilder();
