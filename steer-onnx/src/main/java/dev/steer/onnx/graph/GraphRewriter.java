@@ -106,6 +106,10 @@ public final class GraphRewriter {
       for (SteeringSlot s : slots) {
         checkLayer(checkNotNull(s, "slot").hookPoint());
         checkArgument(slotAt.put(s.hookPoint(), s) == null, "two steering slots at %s", s.hookPoint());
+        checkArgument(
+            !index.isKnownTensor(s.maskInputName()),
+            "the graph already has a tensor named %s (was it rewritten before?)",
+            s.maskInputName());
       }
       Map<String, List<HookPoint>> byTensor = new TreeMap<>();
       for (HookPoint h : union(captured, slotAt.keySet())) {

@@ -54,6 +54,9 @@ public final class ResidualStreamMap {
     POST
   }
 
+  /** Far above any real model (2^20); guards against corrupt shapes that would make the rewriter allocate. */
+  private static final long MAX_HIDDEN = 1 << 20;
+
   private final int layers;
   private final int hiddenSize;
   private final NormPlacement normPlacement;
@@ -116,7 +119,10 @@ public final class ResidualStreamMap {
       }
     }
     long hidden = finder.hiddenSize(chain);
-    checkArgument(hidden <= Integer.MAX_VALUE, "hidden size too large: %s", hidden);
+    if (hidden > MAX_HIDDEN) {
+      throw new GraphMappingException(
+          "implausible hidden size " + hidden + " (more than " + MAX_HIDDEN + "); the shapes of the graph look corrupt");
+    }
 
     Set<String> taken = new HashSet<>();
     Map<String, Materialization> pending = new LinkedHashMap<>();
@@ -192,9 +198,7 @@ public final class ResidualStreamMap {
 
   /** All hook points of the model in depth order, five per block. */
   public List<HookPoint> hookPoints() {
-    List<HookPoint> out = new ArrayList<>(tensors.keySet());
-    out.sort(null);
-    return out;
+    return ImmutableList.sortedCopyOf(tensors.keySet());
   }
 
   /**

@@ -204,6 +204,45 @@ class GraphRewriterTest {
   }
 
   @Test
+  void steeringAStreamThatIsAGraphInputRewiresItsConsumers() throws OrtException {
+    TinyModel tiny = TinyTransformers.preNorm(2, Norm.LAYER_NORM_OP, 24);
+    String cut = tiny.expected().get(HookPoint.residPost(0));
+    ModelProto suffix = GraphCut.suffix(tiny.model(), cut, D);
+    ResidualStreamMap map = ResidualStreamMap.discover(suffix);
+    assertEquals(1, map.layers());
+    assertEquals(cut, map.tensorName(HookPoint.residPre(0)));
+    SteeringSlot slot = SteeringSlot.of(HookPoint.residPre(0), InterventionKind.ADDITIVE);
+    Map<SteeringParameter, Object> v = SteeringFixtures.values(InterventionKind.ADDITIVE, D, 4);
+    float[][][] h = new float[2][5][];
+    float[][][] edited = new float[2][5][];
+    java.util.Random r = new java.util.Random(4);
+    for (int b = 0; b < 2; b++) {
+      for (int t = 0; t < 5; t++) {
+        h[b][t] = SteeringFixtures.gaussian(D, r);
+        edited[b][t] = h[b][t].clone();
+        for (int i = 0; i < D && MASK[b][t] != 0; i++) {
+          edited[b][t][i] += (Float) v.get(SteeringParameter.ALPHA) * ((float[]) v.get(SteeringParameter.VECTOR))[i];
+        }
+      }
+    }
+    Map<String, Object> in = new HashMap<>();
+    in.put(cut, h);
+    in.put(slot.maskInputName(), MASK);
+    v.forEach((p, value) -> in.put(slot.inputName(0, p), value));
+
+    float[][][] expected;
+    float[][][] steered;
+    try (OrtSession s = Ort.session(suffix)) {
+      expected = Ort.run(s, Map.of(cut, edited)).get(tiny.output());
+    }
+    try (OrtSession s = Ort.session(GraphRewriter.rewrite(suffix, map, Set.of(), List.of(slot)))) {
+      steered = Ort.run(s, in).get(tiny.output());
+    }
+
+    assertEquals(0f, Ort.maxAbsDiff(expected, steered));
+  }
+
+  @Test
   void rejectsTwoSlotsAtOneHookPoint() {
     TinyModel tiny = TinyTransformers.preNorm(1, Norm.LAYER_NORM_OP, 20);
     ResidualStreamMap map = ResidualStreamMap.discover(tiny.model());

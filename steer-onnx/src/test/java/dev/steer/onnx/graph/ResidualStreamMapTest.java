@@ -90,6 +90,34 @@ class ResidualStreamMapTest {
   }
 
   @Test
+  void rejectsAnImplausibleDeclaredHiddenSize() {
+    TinyModel tiny = TinyTransformers.postNorm(1, 4);
+    var model = tiny.model().toBuilder();
+    model.getGraphBuilder().getOutputBuilder(0).getTypeBuilder().getTensorTypeBuilder().getShapeBuilder()
+        .getDimBuilder(2).setDimValue(1L << 40);
+
+    GraphMappingException e =
+        assertThrows(GraphMappingException.class, () -> ResidualStreamMap.discover(model.build()));
+
+    assertTrue(e.getMessage().startsWith("implausible hidden size 1099511627776"), e.getMessage());
+  }
+
+  @Test
+  void rejectsConflictingDeclaredHiddenSizes() {
+    TinyModel tiny = TinyTransformers.postNorm(1, 4);
+    var model = tiny.model().toBuilder();
+    model.getGraphBuilder().addValueInfo(
+        GraphRewriter.floatInput(
+            tiny.expected().get(HookPoint.attnOut(0)),
+            ai.onnx.proto.OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimValue(9).build()));
+
+    GraphMappingException e =
+        assertThrows(GraphMappingException.class, () -> ResidualStreamMap.discover(model.build()));
+
+    assertTrue(e.getMessage().startsWith("conflicting hidden sizes: {8=declared shape of"), e.getMessage());
+  }
+
+  @Test
   void reportsWhereTheResidualChainBreaks() {
     TinyModel tiny = TinyTransformers.brokenChain(5);
 
