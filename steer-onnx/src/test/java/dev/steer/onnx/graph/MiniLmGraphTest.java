@@ -81,6 +81,18 @@ class MiniLmGraphTest {
   }
 
   @Test
+  void theMapDoesNotDependOnNodeNames() {
+    ModelProto.Builder anonymous = model.toBuilder();
+    anonymous.getGraphBuilder().getNodeBuilderList().forEach(n -> n.setName(""));
+
+    ResidualStreamMap again = ResidualStreamMap.discover(anonymous.build());
+
+    for (HookPoint h : map.hookPoints()) {
+      assertEquals(map.tensorName(h), again.tensorName(h), h.name());
+    }
+  }
+
+  @Test
   void capturesEveryHookPointAndTheLastResidPostIsTheFinalHiddenState() throws OrtException {
     Map<String, float[][][]> out = Ort.run(rewritten, inputs(NO_MASK));
 
