@@ -38,6 +38,9 @@ final class ResidualChainFinder {
           "PackedMultiHeadAttention", "DecoderMaskedMultiHeadAttention", "SparseAttention",
           "PagedAttention");
 
+  /** Products that compute attention scores or mix values when both operands are activations. */
+  private static final Set<String> PRODUCT_OPS = Set.of("MatMul", "Einsum", "FusedMatMul");
+
   private static final int MAX_NORM_NODES = 64;
 
   enum Link {
@@ -303,7 +306,7 @@ final class ResidualChainFinder {
       if (ATTENTION_OPS.contains(node.getOpType())) {
         return true;
       }
-      if ((node.getOpType().equals("MatMul") || node.getOpType().equals("Einsum"))
+      if (PRODUCT_OPS.contains(node.getOpType())
           && node.getInputCount() >= 2
           && isActivation(node.getInput(0), activations)
           && isActivation(node.getInput(1), activations)) {

@@ -11,6 +11,8 @@ import dev.steer.hook.HookPoint;
 import dev.steer.onnx.graph.ResidualStreamMap.NormPlacement;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +21,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The pretrained all-MiniLM-L6-v2 export shipped in langchain4j's jar (PyTorch 2.0 export, opset 11, post-norm
@@ -87,6 +90,26 @@ class MiniLmGraphTest {
 
     ResidualStreamMap again = ResidualStreamMap.discover(anonymous.build());
 
+    for (HookPoint h : map.hookPoints()) {
+      assertEquals(map.tensorName(h), again.tensorName(h), h.name());
+    }
+  }
+
+  @Test
+  void mapsTheOnnxRuntimeOptimisedGraphOntoTheSameTensors(@TempDir Path dir) throws IOException, OrtException {
+    // ORT's extended optimisations fuse LayerNormalization, FusedMatMul (q·kᵀ) and BiasGelu
+    Path optimised = dir.resolve("minilm-optimised.onnx");
+    try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+      options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.EXTENDED_OPT);
+      options.setOptimizedModelFilePath(optimised.toString());
+      Ort.ENV.createSession(model.toByteArray(), options).close();
+    }
+    ModelProto fused = ModelProto.parseFrom(Files.readAllBytes(optimised));
+    assertTrue(fused.getGraph().getNodeList().stream().anyMatch(n -> n.getOpType().equals("LayerNormalization")));
+
+    ResidualStreamMap again = ResidualStreamMap.discover(fused);
+
+    assertEquals(NormPlacement.POST, again.normPlacement());
     for (HookPoint h : map.hookPoints()) {
       assertEquals(map.tensorName(h), again.tensorName(h), h.name());
     }
