@@ -275,7 +275,11 @@ public final class GraphRewriter {
     private void recomputeFusedNorm(int producer, String steeredSum, List<NodeProto> place) {
       NodeProto fused = nodes[producer];
       NodeProto.Builder retired = fused.toBuilder();
-      NodeProto.Builder copy = fused.toBuilder().clearInput().clearOutput().setName(emitter.fresh(fused.getName() + "/steered"));
+      NodeProto.Builder copy =
+          fused.toBuilder()
+              .clearInput()
+              .clearOutput()
+              .setName(emitter.fresh(fused.getName() + "/steered"));
       String zeros =
           emitter.op(
               "ConstantOfShape",

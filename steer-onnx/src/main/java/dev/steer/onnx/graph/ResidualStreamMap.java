@@ -121,7 +121,11 @@ public final class ResidualStreamMap {
     long hidden = finder.hiddenSize(chain);
     if (hidden > MAX_HIDDEN) {
       throw new GraphMappingException(
-          "implausible hidden size " + hidden + " (more than " + MAX_HIDDEN + "); the shapes of the graph look corrupt");
+          "implausible hidden size "
+              + hidden
+              + " (more than "
+              + MAX_HIDDEN
+              + "); the shapes of the graph look corrupt");
     }
 
     Set<String> taken = new HashSet<>();
