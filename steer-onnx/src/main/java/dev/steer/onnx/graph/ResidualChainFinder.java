@@ -293,32 +293,37 @@ final class ResidualChainFinder {
   }
 
   /**
-   * Whether the branch that a step adds looks like attention: it holds an attention op, a MatMul of two
-   * activations (scores = q·kᵀ), or reads a past key/value cache input. {@code streamInput} bounds the
-   * branch from above: nodes upstream of it belong to earlier blocks.
+   * How strongly the branch that a step adds looks like attention: 2 when it holds an attention op, a
+   * product of two activations (scores = q·kᵀ, probabilities·v) or reads a past key/value input; 1 when its
+   * only sign is a Softmax (a mixture-of-experts router has one too); 0 otherwise. {@code streamInput} bounds
+   * the branch from above: nodes upstream of it belong to earlier blocks.
    */
-  boolean branchIsAttention(ResidualStep step) {
+  int attentionEvidence(ResidualStep step) {
     BitSet branch = (BitSet) index.ancestorNodes(step.branchInput()).clone();
     branch.andNot(ancestorCache.computeIfAbsent(step.streamInput(), index::ancestorNodes));
     BitSet activations = activationNodes();
+    int evidence = 0;
     for (int i = branch.nextSetBit(0); i >= 0; i = branch.nextSetBit(i + 1)) {
       NodeProto node = index.node(i);
       if (ATTENTION_OPS.contains(node.getOpType())) {
-        return true;
+        return 2;
       }
       if (PRODUCT_OPS.contains(node.getOpType())
           && node.getInputCount() >= 2
           && isActivation(node.getInput(0), activations)
           && isActivation(node.getInput(1), activations)) {
-        return true;
+        return 2;
       }
       for (String in : node.getInputList()) {
         if (index.isGraphInput(in) && looksLikeCache(in)) {
-          return true;
+          return 2;
         }
       }
+      if (node.getOpType().equals("Softmax")) {
+        evidence = 1;
+      }
     }
-    return false;
+    return evidence;
   }
 
   /** Tie-breaker only: whether node names around the branch mention attention. */

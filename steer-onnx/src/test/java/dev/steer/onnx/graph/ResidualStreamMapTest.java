@@ -141,6 +141,16 @@ class ResidualStreamMapTest {
   }
 
   @Test
+  void aSoftmaxRouterInTheMlpDoesNotMakeItLookLikeAttention() {
+    TinyModel tiny = TinyTransformers.routedMlp(25);
+
+    ResidualStreamMap map = ResidualStreamMap.discover(tiny.model());
+
+    assertEquals(1, map.layers());
+    assertEquals(tiny.expected().get(HookPoint.mlpOut(0)), map.tensorName(HookPoint.mlpOut(0)));
+  }
+
+  @Test
   void rejectsABlockWhoseFirstBranchIsNotAttention() {
     GraphMappingException e =
         assertThrows(
@@ -148,7 +158,7 @@ class ResidualStreamMapTest {
             () -> ResidualStreamMap.discover(TinyTransformers.mlpBeforeAttention(7).model()));
 
     assertTrue(e.getMessage().startsWith("block 0: expected the first residual add"), e.getMessage());
-    assertTrue(e.getMessage().endsWith("only in the second"), e.getMessage());
+    assertTrue(e.getMessage().endsWith("is first=0, second=2"), e.getMessage());
   }
 
   @Test

@@ -202,6 +202,24 @@ final class TinyTransformers {
     return new TinyModel(b.build(OPSET, false), post, Map.of(), List.of());
   }
 
+  /** One pre-norm block whose MLP output is scaled by a softmax router weight, as in mixture-of-experts. */
+  static TinyModel routedMlp(long seed) {
+    TestGraphBuilder b = new TestGraphBuilder(seed);
+    b.input("input_ids", INT64, "batch", "sequence");
+    String h = b.op("Gather", b.weight(1f, VOCAB, HIDDEN), "input_ids");
+    String attn = attention(b, norm(b, h, Norm.LAYER_NORM_OP, null));
+    String mid = b.op("Add", h, attn);
+    String x = norm(b, mid, Norm.LAYER_NORM_OP, null);
+    String router = b.op("Softmax", List.of(b.op("MatMul", x, b.weight(0.5f, HIDDEN, 2))), intAttr("axis", -1));
+    String weight = b.op("ReduceMax", List.of(router), ints("axes", -1));
+    String mlp = b.op("Mul", mlp(b, x), weight);
+    String post = b.op("Add", mid, mlp);
+    b.output(post, FLOAT, "batch", "sequence", HIDDEN);
+    Map<HookPoint, String> expected = new LinkedHashMap<>();
+    put(expected, 0, h, attn, mid, mlp, post);
+    return new TinyModel(b.build(OPSET, false), post, expected, List.of());
+  }
+
   private static void put(Map<HookPoint, String> m, int l, String pre, String attn, String mid, String mlp, String post) {
     m.put(HookPoint.residPre(l), pre);
     m.put(HookPoint.attnOut(l), attn);
