@@ -243,6 +243,46 @@ class GraphRewriterTest {
   }
 
   @Test
+  void slotsOnHookPointsSharingATensorApplyInHookOrderAndCapturesSeeTheEditsUpToTheirHook()
+      throws OrtException {
+    TinyModel tiny = TinyTransformers.preNorm(2, Norm.LAYER_NORM_OP, 26);
+    ResidualStreamMap map = ResidualStreamMap.discover(tiny.model());
+    SteeringSlot post0 = SteeringSlot.of(HookPoint.residPost(0), InterventionKind.ADDITIVE);
+    SteeringSlot pre1 = SteeringSlot.of(HookPoint.residPre(1), InterventionKind.CLAMP);
+    Map<SteeringParameter, Object> add = SteeringFixtures.values(InterventionKind.ADDITIVE, D, 1);
+    Map<SteeringParameter, Object> clamp = SteeringFixtures.values(InterventionKind.CLAMP, D, 2);
+    Map<String, Object> in = new HashMap<>(SteeringFixtures.inputs(post0, MASK, List.of(add)));
+    in.putAll(SteeringFixtures.inputs(pre1, MASK, List.of(clamp)));
+    Map<String, Object> off = new HashMap<>(in);
+    off.put(post0.maskInputName(), NO_MASK);
+    off.put(pre1.maskInputName(), NO_MASK);
+    HookPoint mlp0 = HookPoint.mlpOut(0);
+    List<HookPoint> captures = List.of(HookPoint.residMid(0), mlp0, HookPoint.residPost(0), HookPoint.residPre(1));
+
+    Map<String, float[][][]> steered;
+    Map<String, float[][][]> unsteered;
+    try (OrtSession s = Ort.session(GraphRewriter.rewrite(tiny.model(), map, captures, List.of(post0, pre1)))) {
+      steered = Ort.run(s, in);
+      unsteered = Ort.run(s, off);
+    }
+
+    float[][][] h = unsteered.get("blocks.0.hook_resid_post");
+    for (int b = 0; b < 2; b++) {
+      for (int t = 0; t < 5; t++) {
+        double[] afterAdd = SteeringFixtures.toDouble(h[b][t]);
+        if (MASK[b][t] != 0) {
+          afterAdd = ReferenceSteering.apply(InterventionKind.ADDITIVE, afterAdd, add);
+        }
+        double[] afterClamp =
+            MASK[b][t] != 0 ? ReferenceSteering.apply(InterventionKind.CLAMP, afterAdd, clamp) : afterAdd;
+        assertArrayEquals(SteeringFixtures.toFloat(afterAdd), steered.get("blocks.0.hook_resid_post")[b][t], 1e-5f);
+        assertArrayEquals(SteeringFixtures.toFloat(afterClamp), steered.get("blocks.1.hook_resid_pre")[b][t], 1e-5f);
+      }
+    }
+    assertEquals(0f, Ort.maxAbsDiff(unsteered.get(mlp0.name()), steered.get(mlp0.name())), "upstream is untouched");
+  }
+
+  @Test
   void rejectsTwoSlotsAtOneHookPoint() {
     TinyModel tiny = TinyTransformers.preNorm(1, Norm.LAYER_NORM_OP, 20);
     ResidualStreamMap map = ResidualStreamMap.discover(tiny.model());
