@@ -77,28 +77,16 @@ final class ResidualChainFinder {
       byStream.computeIfAbsent(candidates.get(i).streamInput(), k -> new ArrayList<>()).add(i);
     }
     int n = candidates.size();
+    String[] norms = new String[n];
+    for (int i = 0; i < n; i++) {
+      norms[i] = normAfter(candidates.get(i));
+    }
+    // Longest path in the DAG of links, memoised; graph order is not trusted to be topological.
     int[] length = new int[n];
     int[] next = new int[n];
     Link[] linkTo = new Link[n];
-    String[] norms = new String[n];
-    for (int i = n - 1; i >= 0; i--) {
-      length[i] = 1;
-      next[i] = -1;
-      ResidualStep s = candidates.get(i);
-      norms[i] = normAfter(s);
-      for (Link link : Link.values()) {
-        String out = link == Link.DIRECT ? s.sum() : norms[i];
-        if (out == null) {
-          continue;
-        }
-        for (int j : byStream.getOrDefault(out, List.of())) {
-          if (j > i && length[j] + 1 > length[i]) {
-            length[i] = length[j] + 1;
-            next[i] = j;
-            linkTo[i] = link;
-          }
-        }
-      }
+    for (int i = 0; i < n; i++) {
+      longestFrom(i, candidates, norms, byStream, length, next, linkTo);
     }
     int start = 0;
     for (int i = 1; i < n; i++) {
@@ -147,6 +135,34 @@ final class ResidualChainFinder {
               + describe(last.node()));
     }
     return new Chain(List.copyOf(chain), link, finalStream);
+  }
+
+  private static void longestFrom(
+      int i,
+      List<ResidualStep> candidates,
+      String[] norms,
+      Map<String, List<Integer>> byStream,
+      int[] length,
+      int[] next,
+      Link[] linkTo) {
+    if (length[i] != 0) {
+      return; // done, or in progress (-1) on a cycle, which a valid graph cannot have
+    }
+    length[i] = -1;
+    int best = 1;
+    next[i] = -1;
+    for (Link link : Link.values()) {
+      String out = link == Link.DIRECT ? candidates.get(i).sum() : norms[i];
+      for (int j : out == null ? List.<Integer>of() : byStream.getOrDefault(out, List.of())) {
+        longestFrom(j, candidates, norms, byStream, length, next, linkTo);
+        if (length[j] > 0 && length[j] + 1 > best) {
+          best = length[j] + 1;
+          next[i] = j;
+          linkTo[i] = link;
+        }
+      }
+    }
+    length[i] = best;
   }
 
   private static int indexOf(List<ResidualStep> candidates, ResidualStep step) {

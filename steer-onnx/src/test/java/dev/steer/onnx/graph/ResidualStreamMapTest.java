@@ -30,6 +30,19 @@ class ResidualStreamMapTest {
   }
 
   @Test
+  void doesNotRelyOnTheNodeListBeingInTopologicalOrder() {
+    TinyModel tiny = TinyTransformers.preNorm(3, Norm.DECOMPOSED_LAYER_NORM, 27);
+    var reversed = tiny.model().toBuilder();
+    var nodes = new java.util.ArrayList<>(reversed.getGraph().getNodeList());
+    java.util.Collections.reverse(nodes);
+    reversed.getGraphBuilder().clearNode().addAllNode(nodes);
+
+    ResidualStreamMap map = ResidualStreamMap.discover(reversed.build());
+
+    assertHookTensors(tiny.expected(), map);
+  }
+
+  @Test
   void mapsAPostNormEncoderOntoTheNormalisedStream() {
     TinyModel tiny = TinyTransformers.postNorm(2, 2);
 
