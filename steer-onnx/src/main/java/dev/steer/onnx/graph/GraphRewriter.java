@@ -107,6 +107,10 @@ public final class GraphRewriter {
       for (SteeringSlot s : slots) {
         checkLayer(checkNotNull(s, "slot").hookPoint());
         checkArgument(slotAt.put(s.hookPoint(), s) == null, "two steering slots at %s", s.hookPoint());
+        checkArgument(
+            !index.isKnownTensor(s.maskInputName(0)),
+            "the graph already has a tensor named %s (was it rewritten before?)",
+            s.maskInputName(0));
       }
       Map<String, List<HookPoint>> byTensor = new TreeMap<>();
       for (HookPoint h : union(captured, slotAt.keySet())) {
@@ -272,7 +276,11 @@ public final class GraphRewriter {
     private void recomputeFusedNorm(int producer, String steeredSum, List<NodeProto> place) {
       NodeProto fused = nodes[producer];
       NodeProto.Builder retired = fused.toBuilder();
-      NodeProto.Builder copy = fused.toBuilder().clearInput().clearOutput().setName(emitter.fresh(fused.getName() + "/steered"));
+      NodeProto.Builder copy =
+          fused.toBuilder()
+              .clearInput()
+              .clearOutput()
+              .setName(emitter.fresh(fused.getName() + "/steered"));
       String zeros =
           emitter.op(
               "ConstantOfShape",

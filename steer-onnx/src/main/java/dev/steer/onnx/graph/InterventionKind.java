@@ -28,11 +28,15 @@ public enum InterventionKind {
           SteeringParameter.ADAPTIVE)),
   /** h' = h − Ph + [cos θ·(b1b1ᵀ + b2b2ᵀ) + sin θ·(b2b1ᵀ − b1b2ᵀ)]h: rotates by θ inside the plane. */
   PLANE_ROTATION(
-      List.of(SteeringParameter.B1, SteeringParameter.B2, SteeringParameter.COS_THETA, SteeringParameter.SIN_THETA)),
+      List.of(
+          SteeringParameter.B1,
+          SteeringParameter.B2,
+          SteeringParameter.COS_THETA,
+          SteeringParameter.SIN_THETA)),
   /**
    * x̂ = h/‖h‖, ŷ = v̂, θ = arccos(x̂·ŷ), u = normalize(ŷ − (x̂·ŷ)x̂), φ = a·θ with a clamped to [0, 1]:
-   * h' = ‖h‖(cos φ·x̂ + sin φ·u). When ‖ŷ − (x̂·ŷ)x̂‖ ≤ 1e-6 (h parallel to ŷ) u is built from the basis axis
-   * least aligned with x̂ (the first such axis); rows with h = 0 are left unchanged.
+   * h' = ‖h‖(cos φ·x̂ + sin φ·u). When ‖ŷ − (x̂·ŷ)x̂‖ ≤ 1e-6 (h parallel to ŷ) u is built from the
+   * basis axis least aligned with x̂ (the first such axis); rows with h = 0 are left unchanged.
    */
   SLERP_TOWARDS(List.of(SteeringParameter.TARGET, SteeringParameter.FRACTION));
 

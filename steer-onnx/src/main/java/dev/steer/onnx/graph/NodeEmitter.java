@@ -94,7 +94,10 @@ final class NodeEmitter {
         k -> {
           String name = fresh("steer/const_i64");
           TensorProto.Builder t =
-              TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.INT64_VALUE).addDims(values.length);
+              TensorProto.newBuilder()
+                  .setName(name)
+                  .setDataType(TensorProto.DataType.INT64_VALUE)
+                  .addDims(values.length);
           for (long v : values) {
             t.addInt64Data(v);
           }

@@ -8,7 +8,6 @@ import java.util.BitSet;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -39,6 +38,9 @@ final class ResidualChainFinder {
           "PackedMultiHeadAttention", "DecoderMaskedMultiHeadAttention", "SparseAttention",
           "PagedAttention");
 
+  /** Products that compute attention scores or mix values when both operands are activations. */
+  private static final Set<String> PRODUCT_OPS = Set.of("MatMul", "Einsum", "FusedMatMul");
+
   private static final int MAX_NORM_NODES = 64;
 
   enum Link {
@@ -47,7 +49,7 @@ final class ResidualChainFinder {
   }
 
   /** The chain in stream order, the kind of link between consecutive steps, and the sites of each block. */
-  record Chain(List<ResidualStep> steps, Link link, String finalStream, int candidateCount) {}
+  record Chain(List<ResidualStep> steps, Link link, String finalStream) {}
 
   private final GraphIndex index;
   private final Map<String, BitSet> ancestorCache = new HashMap<>();
@@ -75,28 +77,16 @@ final class ResidualChainFinder {
       byStream.computeIfAbsent(candidates.get(i).streamInput(), k -> new ArrayList<>()).add(i);
     }
     int n = candidates.size();
+    String[] norms = new String[n];
+    for (int i = 0; i < n; i++) {
+      norms[i] = normAfter(candidates.get(i));
+    }
+    // Longest path in the DAG of links, memoised; graph order is not trusted to be topological.
     int[] length = new int[n];
     int[] next = new int[n];
     Link[] linkTo = new Link[n];
-    String[] norms = new String[n];
-    for (int i = n - 1; i >= 0; i--) {
-      length[i] = 1;
-      next[i] = -1;
-      ResidualStep s = candidates.get(i);
-      norms[i] = normAfter(s);
-      for (Link link : Link.values()) {
-        String out = link == Link.DIRECT ? s.sum() : norms[i];
-        if (out == null) {
-          continue;
-        }
-        for (int j : byStream.getOrDefault(out, List.of())) {
-          if (j > i && length[j] + 1 > length[i]) {
-            length[i] = length[j] + 1;
-            next[i] = j;
-            linkTo[i] = link;
-          }
-        }
-      }
+    for (int i = 0; i < n; i++) {
+      longestFrom(i, candidates, norms, byStream, length, next, linkTo);
     }
     int start = 0;
     for (int i = 1; i < n; i++) {
@@ -144,7 +134,35 @@ final class ResidualChainFinder {
               + " adds: could not find the normalisation after the last add "
               + describe(last.node()));
     }
-    return new Chain(List.copyOf(chain), link, finalStream, n);
+    return new Chain(List.copyOf(chain), link, finalStream);
+  }
+
+  private static void longestFrom(
+      int i,
+      List<ResidualStep> candidates,
+      String[] norms,
+      Map<String, List<Integer>> byStream,
+      int[] length,
+      int[] next,
+      Link[] linkTo) {
+    if (length[i] != 0) {
+      return; // done, or in progress (-1) on a cycle, which a valid graph cannot have
+    }
+    length[i] = -1;
+    int best = 1;
+    next[i] = -1;
+    for (Link link : Link.values()) {
+      String out = link == Link.DIRECT ? candidates.get(i).sum() : norms[i];
+      for (int j : out == null ? List.<Integer>of() : byStream.getOrDefault(out, List.of())) {
+        longestFrom(j, candidates, norms, byStream, length, next, linkTo);
+        if (length[j] > 0 && length[j] + 1 > best) {
+          best = length[j] + 1;
+          next[i] = j;
+          linkTo[i] = link;
+        }
+      }
+    }
+    length[i] = best;
   }
 
   private static int indexOf(List<ResidualStep> candidates, ResidualStep step) {
@@ -291,32 +309,37 @@ final class ResidualChainFinder {
   }
 
   /**
-   * Whether the branch that a step adds looks like attention: it holds an attention op, a MatMul of two
-   * activations (scores = q·kᵀ), or reads a past key/value cache input. {@code streamInput} bounds the
-   * branch from above: nodes upstream of it belong to earlier blocks.
+   * How strongly the branch that a step adds looks like attention: 2 when it holds an attention op, a
+   * product of two activations (scores = q·kᵀ, probabilities·v) or reads a past key/value input; 1 when its
+   * only sign is a Softmax (a mixture-of-experts router has one too); 0 otherwise. {@code streamInput} bounds
+   * the branch from above: nodes upstream of it belong to earlier blocks.
    */
-  boolean branchIsAttention(ResidualStep step) {
+  int attentionEvidence(ResidualStep step) {
     BitSet branch = (BitSet) index.ancestorNodes(step.branchInput()).clone();
     branch.andNot(ancestorCache.computeIfAbsent(step.streamInput(), index::ancestorNodes));
     BitSet activations = activationNodes();
+    int evidence = 0;
     for (int i = branch.nextSetBit(0); i >= 0; i = branch.nextSetBit(i + 1)) {
       NodeProto node = index.node(i);
       if (ATTENTION_OPS.contains(node.getOpType())) {
-        return true;
+        return 2;
       }
-      if ((node.getOpType().equals("MatMul") || node.getOpType().equals("Einsum"))
+      if (PRODUCT_OPS.contains(node.getOpType())
           && node.getInputCount() >= 2
           && isActivation(node.getInput(0), activations)
           && isActivation(node.getInput(1), activations)) {
-        return true;
+        return 2;
       }
       for (String in : node.getInputList()) {
         if (index.isGraphInput(in) && looksLikeCache(in)) {
-          return true;
+          return 2;
         }
       }
+      if (node.getOpType().equals("Softmax")) {
+        evidence = 1;
+      }
     }
-    return false;
+    return evidence;
   }
 
   /** Tie-breaker only: whether node names around the branch mention attention. */
@@ -422,14 +445,5 @@ final class ResidualChainFinder {
 
   private static boolean isDefaultDomain(NodeProto node) {
     return node.getDomain().isEmpty() || node.getDomain().equals("ai.onnx");
-  }
-
-  /** Node op types at each step, for diagnostics. */
-  Map<Integer, String> opTypes(Chain chain) {
-    Map<Integer, String> out = new LinkedHashMap<>();
-    for (ResidualStep s : chain.steps()) {
-      out.put(s.node(), index.node(s.node()).getOpType());
-    }
-    return out;
   }
 }

@@ -54,6 +54,9 @@ public final class ResidualStreamMap {
     POST
   }
 
+  /** Far above any real model (2^20); guards against corrupt shapes that would make the rewriter allocate. */
+  private static final long MAX_HIDDEN = 1 << 20;
+
   private final int layers;
   private final int hiddenSize;
   private final NormPlacement normPlacement;
@@ -96,10 +99,12 @@ public final class ResidualStreamMap {
     for (int l = 0; l < layers; l++) {
       ResidualStep attn = steps.get(2 * l);
       ResidualStep mlp = steps.get(2 * l + 1);
-      boolean first = finder.branchIsAttention(attn);
-      boolean second = finder.branchIsAttention(mlp);
-      if (first == second) {
-        // Structure cannot tell (e.g. a mixture-of-experts router); names may.
+      int firstEvidence = finder.attentionEvidence(attn);
+      int secondEvidence = finder.attentionEvidence(mlp);
+      boolean first = firstEvidence > secondEvidence;
+      boolean second = secondEvidence > firstEvidence;
+      if (firstEvidence == secondEvidence) {
+        // Structure cannot tell; node names may.
         first = finder.branchNamedLikeAttention(attn);
         second = finder.branchNamedLikeAttention(mlp);
       }
@@ -111,12 +116,23 @@ public final class ResidualStreamMap {
                 + finder.describe(attn.node())
                 + " to add an attention branch and the second "
                 + finder.describe(mlp.node())
-                + " an MLP branch, but attention was found "
-                + (first ? "in both" : second ? "only in the second" : "in neither"));
+                + " an MLP branch, but the attention evidence (2: attention op, product of two activations"
+                + " or past key/value input; 1: softmax only; 0: none) is first="
+                + firstEvidence
+                + ", second="
+                + secondEvidence
+                + (firstEvidence == secondEvidence ? " and node names do not decide" : ""));
       }
     }
     long hidden = finder.hiddenSize(chain);
-    checkArgument(hidden <= Integer.MAX_VALUE, "hidden size too large: %s", hidden);
+    if (hidden > MAX_HIDDEN) {
+      throw new GraphMappingException(
+          "implausible hidden size "
+              + hidden
+              + " (more than "
+              + MAX_HIDDEN
+              + "); the shapes of the graph look corrupt");
+    }
 
     Set<String> taken = new HashSet<>();
     Map<String, Materialization> pending = new LinkedHashMap<>();
@@ -192,9 +208,7 @@ public final class ResidualStreamMap {
 
   /** All hook points of the model in depth order, five per block. */
   public List<HookPoint> hookPoints() {
-    List<HookPoint> out = new ArrayList<>(tensors.keySet());
-    out.sort(null);
-    return out;
+    return ImmutableList.sortedCopyOf(tensors.keySet());
   }
 
   /**

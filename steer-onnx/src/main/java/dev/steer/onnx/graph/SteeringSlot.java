@@ -13,6 +13,7 @@ import java.util.List;
  * values. The kinds are applied in list order to the tensor at {@code hookPoint}, each gated by its own token
  * mask. Graph input names derive from the hook point's TransformerLens name, e.g.
  * {@code steer.blocks.3.hook_resid_post.0.mask} and {@code steer.blocks.3.hook_resid_post.0.alpha}.
+ * Immutable and thread-safe.
  *
  * @param hookPoint where the edit happens
  * @param kinds the interventions in application order; at least one

@@ -15,7 +15,6 @@ import dev.steer.hook.HookPoint;
 import dev.steer.onnx.graph.TinyTransformers.Norm;
 import dev.steer.onnx.graph.TinyTransformers.TinyModel;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -171,6 +170,122 @@ class GraphRewriterTest {
   }
 
   @Test
+  void withEveryMaskZeroTheRewrittenFusedBertGraphComputesTheOriginalOutput() throws OrtException {
+    assertIdentityWhenMasksAreZero(TinyTransformers.bertFused(2, true, 22));
+  }
+
+  @Test
+  void steeringBranchesWhoseBiasIsFusedIntoSkipLayerNormMatchesTheUnfusedTwin() throws OrtException {
+    TinyModel fused = TinyTransformers.bertFused(2, true, 23);
+    TinyModel unfused = TinyTransformers.bertFused(2, false, 23);
+    List<SteeringSlot> slots =
+        List.of(
+            SteeringSlot.of(HookPoint.attnOut(0), InterventionKind.ADDITIVE),
+            SteeringSlot.of(HookPoint.residMid(1), InterventionKind.ABLATION),
+            SteeringSlot.of(HookPoint.mlpOut(1), InterventionKind.CLAMP));
+    Map<String, Object> in = new HashMap<>();
+    in.put("input_ids", IDS);
+    for (SteeringSlot slot : slots) {
+      in.put(slot.maskInputName(0), MASK);
+      SteeringFixtures.values(slot.kinds().get(0), D, 8)
+          .forEach((p, v) -> in.put(slot.inputName(0, p), SteeringFixtures.feed(v)));
+    }
+
+    Map<String, float[][][]> a = runRewritten(fused.model(), slots, in);
+    Map<String, float[][][]> b = runRewritten(unfused.model(), slots, in);
+
+    assertEquals(ResidualStreamMap.NormPlacement.POST, ResidualStreamMap.discover(fused.model()).normPlacement());
+    assertEquals(11, b.size()); // the output + 10 hook points
+    for (HookPoint h : ResidualStreamMap.discover(unfused.model()).hookPoints()) {
+      String name = h.name();
+      assertTrue(Ort.maxAbsDiff(a.get(name), b.get(name)) <= 1e-5f, name + ": " + Ort.maxAbsDiff(a.get(name), b.get(name)));
+    }
+    float outputDiff = Ort.maxAbsDiff(a.get(fused.output()), b.get(unfused.output()));
+    assertTrue(outputDiff <= 1e-5f, "output: " + outputDiff);
+  }
+
+  @Test
+  void steeringAStreamThatIsAGraphInputRewiresItsConsumers() throws OrtException {
+    TinyModel tiny = TinyTransformers.preNorm(2, Norm.LAYER_NORM_OP, 24);
+    String cut = tiny.expected().get(HookPoint.residPost(0));
+    ModelProto suffix = GraphCut.suffix(tiny.model(), cut, D);
+    ResidualStreamMap map = ResidualStreamMap.discover(suffix);
+    assertEquals(1, map.layers());
+    assertEquals(cut, map.tensorName(HookPoint.residPre(0)));
+    SteeringSlot slot = SteeringSlot.of(HookPoint.residPre(0), InterventionKind.ADDITIVE);
+    Map<SteeringParameter, Object> v = SteeringFixtures.values(InterventionKind.ADDITIVE, D, 4);
+    float[][][] h = new float[2][5][];
+    float[][][] edited = new float[2][5][];
+    java.util.Random r = new java.util.Random(4);
+    for (int b = 0; b < 2; b++) {
+      for (int t = 0; t < 5; t++) {
+        h[b][t] = SteeringFixtures.gaussian(D, r);
+        edited[b][t] = h[b][t].clone();
+        for (int i = 0; i < D && MASK[b][t] != 0; i++) {
+          edited[b][t][i] += (Float) v.get(SteeringParameter.ALPHA) * ((float[]) v.get(SteeringParameter.VECTOR))[i];
+        }
+      }
+    }
+    Map<String, Object> in = new HashMap<>();
+    in.put(cut, h);
+    in.put(slot.maskInputName(0), MASK);
+    v.forEach((p, value) -> in.put(slot.inputName(0, p), SteeringFixtures.feed(value)));
+
+    float[][][] expected;
+    float[][][] steered;
+    try (OrtSession s = Ort.session(suffix)) {
+      expected = Ort.run(s, Map.of(cut, edited)).get(tiny.output());
+    }
+    try (OrtSession s = Ort.session(GraphRewriter.rewrite(suffix, map, Set.of(), List.of(slot)))) {
+      steered = Ort.run(s, in).get(tiny.output());
+    }
+
+    // The two graphs differ after the edit, so ONNX Runtime may fuse the block's ops differently: allow
+    // float rounding, nothing more.
+    assertTrue(Ort.maxAbsDiff(expected, steered) <= 1e-6f, "max abs diff " + Ort.maxAbsDiff(expected, steered));
+  }
+
+  @Test
+  void slotsOnHookPointsSharingATensorApplyInHookOrderAndCapturesSeeTheEditsUpToTheirHook()
+      throws OrtException {
+    TinyModel tiny = TinyTransformers.preNorm(2, Norm.LAYER_NORM_OP, 26);
+    ResidualStreamMap map = ResidualStreamMap.discover(tiny.model());
+    SteeringSlot post0 = SteeringSlot.of(HookPoint.residPost(0), InterventionKind.ADDITIVE);
+    SteeringSlot pre1 = SteeringSlot.of(HookPoint.residPre(1), InterventionKind.CLAMP);
+    Map<SteeringParameter, Object> add = SteeringFixtures.values(InterventionKind.ADDITIVE, D, 1);
+    Map<SteeringParameter, Object> clamp = SteeringFixtures.values(InterventionKind.CLAMP, D, 2);
+    Map<String, Object> in = new HashMap<>(SteeringFixtures.inputs(post0, MASK, List.of(add)));
+    in.putAll(SteeringFixtures.inputs(pre1, MASK, List.of(clamp)));
+    Map<String, Object> off = new HashMap<>(in);
+    off.put(post0.maskInputName(0), NO_MASK);
+    off.put(pre1.maskInputName(0), NO_MASK);
+    HookPoint mlp0 = HookPoint.mlpOut(0);
+    List<HookPoint> captures = List.of(HookPoint.residMid(0), mlp0, HookPoint.residPost(0), HookPoint.residPre(1));
+
+    Map<String, float[][][]> steered;
+    Map<String, float[][][]> unsteered;
+    try (OrtSession s = Ort.session(GraphRewriter.rewrite(tiny.model(), map, captures, List.of(post0, pre1)))) {
+      steered = Ort.run(s, in);
+      unsteered = Ort.run(s, off);
+    }
+
+    float[][][] h = unsteered.get("blocks.0.hook_resid_post");
+    for (int b = 0; b < 2; b++) {
+      for (int t = 0; t < 5; t++) {
+        double[] afterAdd = SteeringFixtures.toDouble(h[b][t]);
+        if (MASK[b][t] != 0) {
+          afterAdd = ReferenceSteering.apply(InterventionKind.ADDITIVE, afterAdd, add);
+        }
+        double[] afterClamp =
+            MASK[b][t] != 0 ? ReferenceSteering.apply(InterventionKind.CLAMP, afterAdd, clamp) : afterAdd;
+        assertArrayEquals(SteeringFixtures.toFloat(afterAdd), steered.get("blocks.0.hook_resid_post")[b][t], 1e-5f);
+        assertArrayEquals(SteeringFixtures.toFloat(afterClamp), steered.get("blocks.1.hook_resid_pre")[b][t], 1e-5f);
+      }
+    }
+    assertEquals(0f, Ort.maxAbsDiff(unsteered.get(mlp0.name()), steered.get(mlp0.name())), "upstream is untouched");
+  }
+
+  @Test
   void rejectsTwoSlotsAtOneHookPoint() {
     TinyModel tiny = TinyTransformers.preNorm(1, Norm.LAYER_NORM_OP, 20);
     ResidualStreamMap map = ResidualStreamMap.discover(tiny.model());
@@ -278,7 +393,4 @@ class GraphRewriterTest {
       }
     }
   }
-
-  @SuppressWarnings("unused")
-  private static final Set<InterventionKind> ALL = EnumSet.allOf(InterventionKind.class);
 }

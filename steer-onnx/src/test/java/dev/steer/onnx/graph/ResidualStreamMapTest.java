@@ -30,6 +30,19 @@ class ResidualStreamMapTest {
   }
 
   @Test
+  void doesNotRelyOnTheNodeListBeingInTopologicalOrder() {
+    TinyModel tiny = TinyTransformers.preNorm(3, Norm.DECOMPOSED_LAYER_NORM, 27);
+    var reversed = tiny.model().toBuilder();
+    var nodes = new java.util.ArrayList<>(reversed.getGraph().getNodeList());
+    java.util.Collections.reverse(nodes);
+    reversed.getGraphBuilder().clearNode().addAllNode(nodes);
+
+    ResidualStreamMap map = ResidualStreamMap.discover(reversed.build());
+
+    assertHookTensors(tiny.expected(), map);
+  }
+
+  @Test
   void mapsAPostNormEncoderOntoTheNormalisedStream() {
     TinyModel tiny = TinyTransformers.postNorm(2, 2);
 
@@ -61,6 +74,24 @@ class ResidualStreamMapTest {
   }
 
   @Test
+  void mapsTheOptimisedBertFormWithBiasesInsideSkipLayerNorm() {
+    TinyModel tiny = TinyTransformers.bertFused(2, true, 10);
+
+    ResidualStreamMap map = ResidualStreamMap.discover(tiny.model());
+
+    assertEquals(NormPlacement.POST, map.normPlacement());
+    for (Map.Entry<HookPoint, String> e : tiny.expected().entrySet()) {
+      if (e.getValue() != null) {
+        assertEquals(e.getValue(), map.tensorName(e.getKey()), e.getKey().name());
+      }
+    }
+    // branch outputs include the fused bias: the map names the explicit sum the rewriter will compute
+    String attnOut = map.tensorName(HookPoint.attnOut(0));
+    assertTrue(attnOut.endsWith("/with_bias"), attnOut);
+    assertFalse(new GraphIndex(tiny.model().getGraph()).isKnownTensor(attnOut), attnOut);
+  }
+
+  @Test
   void findsTheHiddenSizeFromWeightsWhenNoShapeIsDeclared() {
     TinyModel tiny = TinyTransformers.preNorm(1, Norm.LAYER_NORM_OP, 4);
     var model = tiny.model().toBuilder();
@@ -69,6 +100,34 @@ class ResidualStreamMapTest {
         ai.onnx.proto.OnnxMl.ValueInfoProto.newBuilder().setName(tiny.output()));
 
     assertEquals(TinyTransformers.HIDDEN, ResidualStreamMap.discover(model.build()).hiddenSize());
+  }
+
+  @Test
+  void rejectsAnImplausibleDeclaredHiddenSize() {
+    TinyModel tiny = TinyTransformers.postNorm(1, 4);
+    var model = tiny.model().toBuilder();
+    model.getGraphBuilder().getOutputBuilder(0).getTypeBuilder().getTensorTypeBuilder().getShapeBuilder()
+        .getDimBuilder(2).setDimValue(1L << 40);
+
+    GraphMappingException e =
+        assertThrows(GraphMappingException.class, () -> ResidualStreamMap.discover(model.build()));
+
+    assertTrue(e.getMessage().startsWith("implausible hidden size 1099511627776"), e.getMessage());
+  }
+
+  @Test
+  void rejectsConflictingDeclaredHiddenSizes() {
+    TinyModel tiny = TinyTransformers.postNorm(1, 4);
+    var model = tiny.model().toBuilder();
+    model.getGraphBuilder().addValueInfo(
+        GraphRewriter.floatInput(
+            tiny.expected().get(HookPoint.attnOut(0)),
+            ai.onnx.proto.OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimValue(9).build()));
+
+    GraphMappingException e =
+        assertThrows(GraphMappingException.class, () -> ResidualStreamMap.discover(model.build()));
+
+    assertTrue(e.getMessage().startsWith("conflicting hidden sizes: {8=declared shape of"), e.getMessage());
   }
 
   @Test
@@ -95,6 +154,16 @@ class ResidualStreamMapTest {
   }
 
   @Test
+  void aSoftmaxRouterInTheMlpDoesNotMakeItLookLikeAttention() {
+    TinyModel tiny = TinyTransformers.routedMlp(25);
+
+    ResidualStreamMap map = ResidualStreamMap.discover(tiny.model());
+
+    assertEquals(1, map.layers());
+    assertEquals(tiny.expected().get(HookPoint.mlpOut(0)), map.tensorName(HookPoint.mlpOut(0)));
+  }
+
+  @Test
   void rejectsABlockWhoseFirstBranchIsNotAttention() {
     GraphMappingException e =
         assertThrows(
@@ -102,7 +171,7 @@ class ResidualStreamMapTest {
             () -> ResidualStreamMap.discover(TinyTransformers.mlpBeforeAttention(7).model()));
 
     assertTrue(e.getMessage().startsWith("block 0: expected the first residual add"), e.getMessage());
-    assertTrue(e.getMessage().endsWith("only in the second"), e.getMessage());
+    assertTrue(e.getMessage().endsWith("is first=0, second=2"), e.getMessage());
   }
 
   @Test

@@ -103,6 +103,48 @@ final class TinyTransformers {
     return new TinyModel(b.build(OPSET, fused), logits, expected, List.of());
   }
 
+  /**
+   * onnxruntime's optimised BERT form: post-norm blocks whose add and norm are one SkipLayerNormalization that
+   * also adds the branch's output bias (input 4). With {@code fused = false}: the same weights as explicit
+   * bias Add, residual Add and LayerNormalization.
+   */
+  static TinyModel bertFused(int layers, boolean fused, long seed) {
+    TestGraphBuilder b = new TestGraphBuilder(seed);
+    b.input("input_ids", INT64, "batch", "sequence");
+    String h = norm(b, b.op("Gather", b.weight(1f, VOCAB, HIDDEN), "input_ids"), Norm.LAYER_NORM_OP, null);
+    Map<HookPoint, String> expected = new LinkedHashMap<>();
+    for (int l = 0; l < layers; l++) {
+      String[] attn = biasedSkipLayerNorm(b, h, attention(b, h), fused);
+      String[] mlp = biasedSkipLayerNorm(b, attn[1], mlp(b, attn[1]), fused);
+      put(expected, l, h, attn[0], attn[1], mlp[0], mlp[1]);
+      h = mlp[1];
+    }
+    b.output(h, FLOAT, "batch", "sequence", HIDDEN);
+    return new TinyModel(b.build(OPSET, fused), h, expected, List.of());
+  }
+
+  /** Returns {branch + bias (null when fused), LN(stream + branch + bias)}. */
+  private static String[] biasedSkipLayerNorm(TestGraphBuilder b, String stream, String branch, boolean fused) {
+    String bias = b.weight(0.1f, HIDDEN);
+    String gamma = b.weight(0.5f, HIDDEN);
+    String beta = b.weight(0.1f, HIDDEN);
+    if (fused) {
+      String out = b.fresh();
+      b.opOut(
+          "com.microsoft",
+          "SkipLayerNormalization",
+          List.of(branch, stream, gamma, beta, bias),
+          List.of(out),
+          floatAttr("epsilon", 1e-5f));
+      return new String[] {null, out};
+    }
+    String biased = b.op("Add", branch, bias);
+    String sum = b.op("Add", biased, stream);
+    String out =
+        b.op("LayerNormalization", List.of(sum, gamma, beta), intAttr("axis", -1), floatAttr("epsilon", 1e-5f));
+    return new String[] {biased, out};
+  }
+
   /** Returns {sum, normalised}; sum is null when the fused node is asked not to name output 3. */
   private static String[] skipNorm(
       TestGraphBuilder b, String stream, String branch, boolean fused, boolean streamSecond, boolean nameSum) {
@@ -158,6 +200,24 @@ final class TinyTransformers {
     String post = b.op("Add", mid, attention(b, norm(b, mid, Norm.LAYER_NORM_OP, null)));
     b.output(post, FLOAT, "batch", "sequence", HIDDEN);
     return new TinyModel(b.build(OPSET, false), post, Map.of(), List.of());
+  }
+
+  /** One pre-norm block whose MLP output is scaled by a softmax router weight, as in mixture-of-experts. */
+  static TinyModel routedMlp(long seed) {
+    TestGraphBuilder b = new TestGraphBuilder(seed);
+    b.input("input_ids", INT64, "batch", "sequence");
+    String h = b.op("Gather", b.weight(1f, VOCAB, HIDDEN), "input_ids");
+    String attn = attention(b, norm(b, h, Norm.LAYER_NORM_OP, null));
+    String mid = b.op("Add", h, attn);
+    String x = norm(b, mid, Norm.LAYER_NORM_OP, null);
+    String router = b.op("Softmax", List.of(b.op("MatMul", x, b.weight(0.5f, HIDDEN, 2))), intAttr("axis", -1));
+    String weight = b.op("ReduceMax", List.of(router), ints("axes", -1));
+    String mlp = b.op("Mul", mlp(b, x), weight);
+    String post = b.op("Add", mid, mlp);
+    b.output(post, FLOAT, "batch", "sequence", HIDDEN);
+    Map<HookPoint, String> expected = new LinkedHashMap<>();
+    put(expected, 0, h, attn, mid, mlp, post);
+    return new TinyModel(b.build(OPSET, false), post, expected, List.of());
   }
 
   private static void put(Map<HookPoint, String> m, int l, String pre, String attn, String mid, String mlp, String post) {
