@@ -406,6 +406,10 @@ final class ResidualChainFinder {
             .forEach(d -> evidence.putIfAbsent(d, "weight producing '" + s.branchInput() + "'"));
       }
     }
+    if (evidence.isEmpty()) {
+      embeddingWidth(chain.steps().get(0).streamInput())
+          .ifPresent(d -> evidence.put(d, "embedding table feeding the stream"));
+    }
     if (evidence.size() != 1) {
       throw new GraphMappingException(
           evidence.isEmpty()
@@ -414,6 +418,32 @@ final class ResidualChainFinder {
               : "conflicting hidden sizes: " + evidence);
     }
     return evidence.keySet().iterator().next();
+  }
+
+  /**
+   * The row width of the embedding table the stream starts from: a {@code Gather} on a 2-D initializer
+   * within a few producers upstream (scaled embeddings, added positions). Used when nothing else
+   * declares the width, e.g. when every branch ends in a norm whose gain is computed (Gemma's 1 + w).
+   */
+  private java.util.Optional<Long> embeddingWidth(String stream) {
+    java.util.ArrayDeque<String> queue = new java.util.ArrayDeque<>(List.of(stream));
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    for (int visited = 0; !queue.isEmpty() && visited < 16; visited++) {
+      String t = queue.poll();
+      int p = index.producer(t);
+      if (p < 0 || !seen.add(t)) {
+        continue;
+      }
+      NodeProto node = index.node(p);
+      if (node.getOpType().equals("Gather")) {
+        TensorProto table = index.initializer(node.getInput(0)).orElse(null);
+        if (table != null && table.getDimsCount() == 2) {
+          return java.util.Optional.of(table.getDims(1));
+        }
+      }
+      queue.addAll(node.getInputList());
+    }
+    return java.util.Optional.empty();
   }
 
   private List<Long> weightWidth(String tensor) {

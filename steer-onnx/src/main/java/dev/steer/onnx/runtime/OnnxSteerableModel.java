@@ -342,8 +342,9 @@ public final class OnnxSteerableModel implements SteerableModel {
 
   private int[] promptTokens(String text) {
     checkNotNull(text, "prompt");
+    checkArgument(!text.isBlank(), "the prompt is empty; give at least one word");
     int[] t = tokenizer.encode(text);
-    checkArgument(t.length > 0, "the prompt is empty: it encodes to no tokens");
+    checkArgument(t.length > 0, "the prompt '%s' encodes to no tokens", text);
     return t;
   }
 
