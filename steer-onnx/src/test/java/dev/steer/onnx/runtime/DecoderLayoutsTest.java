@@ -1,0 +1,234 @@
+package dev.steer.onnx.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.onnx.proto.OnnxMl.GraphProto;
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.NodeProto;
+import dev.steer.hook.HookPoint;
+import dev.steer.intervention.Additive;
+import dev.steer.intervention.PlaneRotation;
+import dev.steer.intervention.RotationPlane;
+import dev.steer.onnx.export.Architecture;
+import dev.steer.onnx.export.DecoderExporter;
+import dev.steer.onnx.export.DecoderExporter.Layout;
+import dev.steer.onnx.export.DecoderExporter.WeightStorage;
+import dev.steer.onnx.export.DecoderWeights;
+import dev.steer.onnx.export.WordLevelTokenizerJson;
+import dev.steer.onnx.generate.Generation;
+import dev.steer.onnx.generate.GenerationConfig;
+import dev.steer.plan.SteeringPlan;
+import dev.steer.plan.TokenScope;
+import dev.steer.vector.SteeringVector;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Every Optimum layout (merged, split; inline or external weights) of the same GPT-2- and Llama-shaped
+ * decoders opens and steers exactly as the single {@code model.onnx} export does.
+ */
+class DecoderLayoutsTest {
+  private static final String PROMPT = "w3 w14 w15 w9 w26";
+  private static final int D = 64;
+
+  @TempDir static Path root;
+  private static final Map<String, OnnxSteerableModel> OPEN = new HashMap<>();
+
+  @AfterAll
+  static void closeModels() {
+    OPEN.values().forEach(OnnxSteerableModel::close);
+  }
+
+  private static Path export(DecoderWeights weights, Layout layout, WeightStorage storage, Path dir)
+      throws IOException {
+    DecoderExporter.export(weights.config(), weights, dir, layout, storage);
+    WordLevelTokenizerJson.of(TinyModelDirs.words(), true).writeTo(dir);
+    return dir;
+  }
+
+  private static synchronized OnnxSteerableModel model(Architecture a, Layout layout, WeightStorage storage)
+      throws IOException {
+    String key = a + "-" + layout + "-" + storage;
+    OnnxSteerableModel m = OPEN.get(key);
+    if (m == null) {
+      m = OnnxSteerableModel.open(export(TinyModelDirs.weights(a), layout, storage, root.resolve(key)));
+      OPEN.put(key, m);
+    }
+    return m;
+  }
+
+  private static OnnxSteerableModel single(Architecture a) throws IOException {
+    return model(a, Layout.SINGLE, WeightStorage.INLINE);
+  }
+
+  static Stream<Arguments> layouts() {
+    List<Arguments> out = new ArrayList<>();
+    for (Architecture a : List.of(Architecture.GPT2, Architecture.LLAMA)) {
+      for (Layout l : List.of(Layout.MERGED, Layout.SPLIT)) {
+        for (WeightStorage s : WeightStorage.values()) {
+          out.add(Arguments.of(a, l, s));
+        }
+      }
+      out.add(Arguments.of(a, Layout.SINGLE, WeightStorage.EXTERNAL_DATA));
+    }
+    return out.stream();
+  }
+
+  private static SteeringVector randomVector(long seed) {
+    Random r = new Random(seed);
+    float[] v = new float[D];
+    for (int i = 0; i < D; i++) {
+      v[i] = (float) r.nextGaussian();
+    }
+    return SteeringVector.of(v);
+  }
+
+  private static SteeringPlan plan() {
+    return SteeringPlan.builder()
+        .add(HookPoint.residPost(0), Additive.of(randomVector(3), 4.0), TokenScope.fromStep(2))
+        .add(HookPoint.mlpOut(1), PlaneRotation.of(RotationPlane.orthonormalize(randomVector(11),
+            randomVector(12)), 30), TokenScope.prompt())
+        .build();
+  }
+
+  private static void assertRowsClose(float[][] expected, float[][] actual, float tolerance, String what) {
+    assertEquals(expected.length, actual.length, what + ": rows");
+    for (int i = 0; i < expected.length; i++) {
+      assertArrayEquals(expected[i], actual[i], tolerance, what + ": row " + i);
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("layouts")
+  void directoryReportsTheLayoutItWasExportedIn(Architecture a, Layout layout, WeightStorage storage)
+      throws IOException {
+    model(a, layout, storage);
+    ModelDirectory dir = ModelDirectory.open(root.resolve(a + "-" + layout + "-" + storage));
+    assertEquals(layout.name(), dir.layout().name());
+  }
+
+  @ParameterizedTest
+  @MethodSource("layouts")
+  void unsteeredAndSteeredLogitsEqualTheSingleLayouts(Architecture a, Layout layout, WeightStorage storage)
+      throws IOException {
+    OnnxSteerableModel m = model(a, layout, storage);
+    int[] tokens = m.encode(PROMPT);
+    assertRowsClose(single(a).logits(tokens, SteeringPlan.empty()), m.logits(tokens, SteeringPlan.empty()), 1e-5f,
+        "unsteered");
+    assertRowsClose(single(a).logits(tokens, 3, plan()), m.logits(tokens, 3, plan()), 1e-5f, "steered");
+  }
+
+  @ParameterizedTest
+  @MethodSource("layouts")
+  void steeredCachedGenerationEqualsTheSingleLayouts(Architecture a, Layout layout, WeightStorage storage)
+      throws IOException {
+    GenerationConfig cfg = GenerationConfig.builder().maxNewTokens(8).returnLogits(true).stopTokenIds(Set.of())
+        .build();
+    Generation expected = single(a).generate(PROMPT, plan(), cfg);
+    Generation actual = model(a, layout, storage).generate(PROMPT, plan(), cfg);
+    assertArrayEquals(expected.tokens(), actual.tokens());
+    assertEquals(expected.stepLogits().size(), actual.stepLogits().size());
+    for (int t = 0; t < expected.stepLogits().size(); t++) {
+      assertArrayEquals(expected.stepLogits().get(t), actual.stepLogits().get(t), 1e-4f, "step " + t);
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("layouts")
+  void capturesEqualTheSingleLayouts(Architecture a, Layout layout, WeightStorage storage) throws IOException {
+    List<HookPoint> hooks = List.of(HookPoint.residPost(0), HookPoint.mlpOut(1));
+    SteeringPlan steer = SteeringPlan.of(HookPoint.residPost(0), Additive.of(randomVector(5), 3.0), TokenScope.all());
+    var expected = single(a).capture(PROMPT, hooks, steer);
+    var actual = model(a, layout, storage).capture(PROMPT, hooks, steer);
+    for (HookPoint h : hooks) {
+      assertRowsClose(expected.at(h), actual.at(h), 1e-5f, h.name());
+    }
+  }
+
+  @Test
+  void splitExportsPrefillWithTheNoPastDecoderAndStepWithTheWithPastDecoder() throws IOException {
+    // A split directory whose two files hold different weights shows which file ran each pass.
+    Path dir = export(TinyModelDirs.weights(Architecture.GPT2), Layout.SPLIT, WeightStorage.INLINE,
+        root.resolve("mixed"));
+    DecoderWeights other = DecoderWeights.random(TinyModelDirs.config(Architecture.GPT2), 8);
+    Path otherDir = export(other, Layout.SPLIT, WeightStorage.INLINE, root.resolve("other"));
+    Files.copy(otherDir.resolve(DecoderExporter.NO_PAST_FILE), dir.resolve(DecoderExporter.NO_PAST_FILE),
+        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    try (OnnxSteerableModel mixed = OnnxSteerableModel.open(dir);
+        OnnxSteerableModel prefillModel = OnnxSteerableModel.open(export(other, Layout.SINGLE,
+            WeightStorage.INLINE, root.resolve("other-single")))) {
+      int[] tokens = mixed.encode(PROMPT);
+      assertRowsClose(prefillModel.logits(tokens, SteeringPlan.empty()), mixed.logits(tokens, SteeringPlan.empty()),
+          1e-5f, "prefill");
+      GenerationConfig cfg = GenerationConfig.builder().maxNewTokens(3).returnLogits(true).stopTokenIds(Set.of())
+          .build();
+      Generation g = mixed.generate(PROMPT, SteeringPlan.empty(), cfg);
+      assertArrayEquals(prefillModel.generate(PROMPT, SteeringPlan.empty(), cfg).stepLogits().get(0),
+          g.stepLogits().get(0), 1e-5f, "the first token comes from the prefill");
+      float[] fromSingle = prefillModel.generate(PROMPT, SteeringPlan.empty(), cfg).stepLogits().get(1);
+      assertNotEquals(java.util.Arrays.toString(fromSingle), java.util.Arrays.toString(g.stepLogits().get(1)),
+          "the second token comes from the with-past decoder, whose weights differ");
+    }
+  }
+
+  private static Path mergedWithIf(String name, java.util.function.UnaryOperator<NodeProto> edit) throws Exception {
+    Path dir = export(TinyModelDirs.weights(Architecture.GPT2), Layout.MERGED, WeightStorage.INLINE,
+        root.resolve(name));
+    Path file = dir.resolve(DecoderExporter.MERGED_FILE);
+    ModelProto merged = ModelProto.parseFrom(Files.readAllBytes(file));
+    GraphProto.Builder g = merged.getGraph().toBuilder();
+    g.setNode(0, edit.apply(g.getNode(0)));
+    Files.write(file, merged.toBuilder().setGraph(g).build().toByteArray());
+    return dir;
+  }
+
+  @Test
+  void mergedModelWithoutAnElseBranchIsRejectedNamingIt() throws Exception {
+    Path dir = mergedWithIf("no-else", n -> {
+      NodeProto.Builder b = n.toBuilder().clearAttribute();
+      n.getAttributeList().stream().filter(x -> !x.getName().equals("else_branch")).forEach(b::addAttribute);
+      return b.build();
+    });
+    ModelLoadException e = assertThrows(ModelLoadException.class, () -> OnnxSteerableModel.open(dir));
+    assertTrue(e.getMessage().contains("has no else_branch"), e.getMessage());
+    assertTrue(e.getMessage().contains(DecoderExporter.MERGED_FILE), e.getMessage());
+  }
+
+  @Test
+  void mergedModelWhoseBranchesAreAlikeIsRejectedAsAmbiguous() throws Exception {
+    Path dir = mergedWithIf("twins", n -> {
+      NodeProto.Builder b = n.toBuilder().clearAttribute();
+      var then = n.getAttributeList().stream().filter(x -> x.getName().equals("then_branch")).findFirst()
+          .orElseThrow();
+      b.addAttribute(then).addAttribute(then.toBuilder().setName("else_branch"));
+      return b.build();
+    });
+    ModelLoadException e = assertThrows(ModelLoadException.class, () -> OnnxSteerableModel.open(dir));
+    assertTrue(e.getMessage().contains("cannot tell the with-past branch"), e.getMessage());
+  }
+
+  @Test
+  void mergedModelWithoutAnIfOnABoolInputIsRejected() throws Exception {
+    Path dir = mergedWithIf("no-if", n -> n.toBuilder().setInput(0, "attention_mask").build());
+    ModelLoadException e = assertThrows(ModelLoadException.class, () -> OnnxSteerableModel.open(dir));
+    assertTrue(e.getMessage().contains("exactly one If node on a bool graph input"), e.getMessage());
+  }
+}
