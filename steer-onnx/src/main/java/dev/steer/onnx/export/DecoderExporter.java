@@ -32,6 +32,10 @@ import java.util.Set;
  * (absolute index past + i) attends to key j iff j ≤ past + i and attention_mask[b, j] = 1; a query with no
  * visible key (a padding row) attends uniformly, and its logits are meaningless.
  *
+ * <p>{@link Layout} picks how the decoder is laid out in files, as Optimum does: one {@code model.onnx}, the
+ * merged {@code decoder_model_merged.onnx}, or the split {@code decoder_model.onnx} + {@code
+ * decoder_with_past_model.onnx}; all compute the same logits and presents.
+ *
  * <p>Node names follow the module paths of the Hugging Face model ({@code /model/layers.3/self_attn/...},
  * {@code /transformer/h.3/attn/...}) for readability only; nothing should rely on them. Stateless and
  * thread-safe.

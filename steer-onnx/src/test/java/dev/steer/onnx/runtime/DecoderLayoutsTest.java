@@ -153,6 +153,25 @@ class DecoderLayoutsTest {
 
   @ParameterizedTest
   @MethodSource("layouts")
+  void leftPaddedBatchGenerationEqualsTheSingleLayouts(Architecture a, Layout layout, WeightStorage storage)
+      throws IOException {
+    List<String> prompts = List.of(PROMPT, "w7 w1", "w40 w41 w42");
+    List<SteeringPlan> plans = List.of(plan(), plan(), plan());
+    GenerationConfig cfg = GenerationConfig.builder().maxNewTokens(5).returnLogits(true).stopTokenIds(Set.of())
+        .build();
+    List<Generation> expected = single(a).generateBatch(prompts, plans, cfg);
+    List<Generation> actual = model(a, layout, storage).generateBatch(prompts, plans, cfg);
+    for (int r = 0; r < prompts.size(); r++) {
+      assertArrayEquals(expected.get(r).tokens(), actual.get(r).tokens(), "row " + r);
+      for (int t = 0; t < expected.get(r).stepLogits().size(); t++) {
+        assertArrayEquals(expected.get(r).stepLogits().get(t), actual.get(r).stepLogits().get(t), 1e-4f,
+            "row " + r + " step " + t);
+      }
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("layouts")
   void capturesEqualTheSingleLayouts(Architecture a, Layout layout, WeightStorage storage) throws IOException {
     List<HookPoint> hooks = List.of(HookPoint.residPost(0), HookPoint.mlpOut(1));
     SteeringPlan steer = SteeringPlan.of(HookPoint.residPost(0), Additive.of(randomVector(5), 3.0), TokenScope.all());
