@@ -24,7 +24,8 @@ import java.util.TreeSet;
  * If} replaced by the nodes of one branch: outer-scope references (initializers, graph inputs) resolve
  * unchanged because they are now in the same scope, the branch's own initializers and value infos are
  * hoisted, branch outputs are renamed to the {@code If} outputs (through {@code Identity} where names
- * differ), any other use of the condition becomes a constant, and graph inputs no node reads are dropped.
+ * differ), any other use of the condition becomes a constant, and graph inputs and initializers no node
+ * reads are dropped.
  * Stateless.
  */
 final class MergedDecoderSplitter {
@@ -166,6 +167,16 @@ final class MergedDecoderSplitter {
     for (ValueInfoProto in : main.getInputList()) {
       if (!in.getName().equals(cond) && read.contains(in.getName())) {
         g.addInput(in);
+      }
+    }
+    // Initializers only the other branch reads would be dead weight in this graph.
+    Set<String> kept = new HashSet<>(read);
+    main.getOutputList().forEach(o -> kept.add(o.getName()));
+    List<TensorProto> initializers = new ArrayList<>(g.getInitializerList());
+    g.clearInitializer();
+    for (TensorProto t : initializers) {
+      if (kept.contains(t.getName())) {
+        g.addInitializer(t);
       }
     }
     return merged.toBuilder().setGraph(g).build();

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.onnx.proto.OnnxMl.AttributeProto;
 import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
@@ -33,6 +34,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -208,7 +210,7 @@ class DecoderLayoutsTest {
     }
   }
 
-  private static Path mergedWithIf(String name, java.util.function.UnaryOperator<NodeProto> edit) throws Exception {
+  private static Path mergedWithIf(String name, UnaryOperator<NodeProto> edit) throws Exception {
     Path dir = export(TinyModelDirs.weights(Architecture.GPT2), Layout.MERGED, WeightStorage.INLINE,
         root.resolve(name));
     Path file = dir.resolve(DecoderExporter.MERGED_FILE);
@@ -217,6 +219,67 @@ class DecoderLayoutsTest {
     g.setNode(0, edit.apply(g.getNode(0)));
     Files.write(file, merged.toBuilder().setGraph(g).build().toByteArray());
     return dir;
+  }
+
+  private static AttributeProto attribute(NodeProto n, String name) {
+    return n.getAttributeList().stream().filter(x -> x.getName().equals(name)).findFirst().orElseThrow();
+  }
+
+  private static void assertOpensAndMatchesTheSingleExport(Path dir) throws IOException {
+    try (OnnxSteerableModel m = OnnxSteerableModel.open(dir)) {
+      int[] tokens = m.encode(PROMPT);
+      assertRowsClose(single(Architecture.GPT2).logits(tokens, SteeringPlan.empty()),
+          m.logits(tokens, SteeringPlan.empty()), 1e-5f, "logits");
+      GenerationConfig cfg = GenerationConfig.builder().maxNewTokens(4).returnLogits(true).stopTokenIds(Set.of())
+          .build();
+      assertArrayEquals(single(Architecture.GPT2).generate(PROMPT, plan(), cfg).tokens(),
+          m.generate(PROMPT, plan(), cfg).tokens());
+    }
+  }
+
+  @Test
+  void mergedBranchesAreToldApartByWhatTheyReadNotByTheirOrder() throws Exception {
+    Path dir = mergedWithIf("swapped", n -> n.toBuilder().clearAttribute()
+        .addAttribute(attribute(n, "else_branch").toBuilder().setName("then_branch"))
+        .addAttribute(attribute(n, "then_branch").toBuilder().setName("else_branch"))
+        .build());
+    assertOpensAndMatchesTheSingleExport(dir);
+  }
+
+  @Test
+  void branchOutputsNamedUnlikeTheIfOutputsAreConnected() throws Exception {
+    UnaryOperator<GraphProto> rename = b -> {
+      GraphProto.Builder g = b.toBuilder();
+      for (int i = 0; i < g.getNodeCount(); i++) {
+        NodeProto.Builder node = g.getNodeBuilder(i);
+        for (int k = 0; k < node.getOutputCount(); k++) {
+          if (node.getOutput(k).equals("logits")) {
+            node.setOutput(k, "branch_logits");
+          }
+        }
+      }
+      g.setOutput(0, g.getOutput(0).toBuilder().setName("branch_logits"));
+      return g.build();
+    };
+    Path dir = mergedWithIf("renamed", n -> n.toBuilder().clearAttribute()
+        .addAttribute(attribute(n, "then_branch").toBuilder().setG(rename.apply(attribute(n, "then_branch").getG())))
+        .addAttribute(attribute(n, "else_branch").toBuilder().setG(rename.apply(attribute(n, "else_branch").getG())))
+        .build());
+    assertOpensAndMatchesTheSingleExport(dir);
+  }
+
+  @Test
+  void mergedBranchWithTooFewOutputsIsRejected() throws Exception {
+    Path dir = mergedWithIf("short", n -> {
+      AttributeProto elseBranch = attribute(n, "else_branch");
+      GraphProto.Builder g = elseBranch.getG().toBuilder();
+      g.removeOutput(g.getOutputCount() - 1);
+      return n.toBuilder().clearAttribute().addAttribute(attribute(n, "then_branch"))
+          .addAttribute(elseBranch.toBuilder().setG(g)).build();
+    });
+    ModelLoadException e = assertThrows(ModelLoadException.class, () -> OnnxSteerableModel.open(dir));
+    assertTrue(e.getMessage().contains("else_branch of If node 'optimum::if' has 4 outputs but the node has 5"),
+        e.getMessage());
   }
 
   @Test
