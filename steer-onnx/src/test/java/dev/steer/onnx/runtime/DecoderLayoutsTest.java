@@ -283,6 +283,27 @@ class DecoderLayoutsTest {
   }
 
   @Test
+  void olderOptimumMergedFormWithBranchLocalWeightsAndAnotherFlagNameLoads() throws Exception {
+    // Optimum's first merge_decoders kept each decoder's initializers inside its branch and named the flag
+    // use_cache; only the structure matters.
+    Path dir = export(TinyModelDirs.weights(Architecture.GPT2), Layout.MERGED, WeightStorage.INLINE,
+        root.resolve("older"));
+    Path file = dir.resolve(DecoderExporter.MERGED_FILE);
+    ModelProto merged = ModelProto.parseFrom(Files.readAllBytes(file));
+    GraphProto main = merged.getGraph();
+    NodeProto n = main.getNode(0);
+    NodeProto.Builder ifNode = n.toBuilder().clearAttribute().setInput(0, "use_cache");
+    for (String branch : List.of("then_branch", "else_branch")) {
+      AttributeProto a = attribute(n, branch);
+      ifNode.addAttribute(a.toBuilder().setG(a.getG().toBuilder().addAllInitializer(main.getInitializerList())));
+    }
+    GraphProto.Builder g = main.toBuilder().clearInitializer().setNode(0, ifNode);
+    g.setInput(g.getInputCount() - 1, g.getInput(g.getInputCount() - 1).toBuilder().setName("use_cache"));
+    Files.write(file, merged.toBuilder().setGraph(g).build().toByteArray());
+    assertOpensAndMatchesTheSingleExport(dir);
+  }
+
+  @Test
   void mergedModelWithoutAnElseBranchIsRejectedNamingIt() throws Exception {
     Path dir = mergedWithIf("no-else", n -> {
       NodeProto.Builder b = n.toBuilder().clearAttribute();
