@@ -211,6 +211,22 @@ class SteerCliTest {
   }
 
   @Test
+  void anUnwritableOutputIsARuntimeFailureNamingTheFile() {
+    Path out = root.resolve("no-such-dir").resolve("v.gguf");
+    Run r = run("extract", "-m", modelDir.toString(), "--pos", pos.toString(), "--neg", neg.toString(),
+        "--layer", "1", "-o", out.toString());
+    assertEquals(SteerCli.RUNTIME_FAILURE, r.exit(), r.err());
+    assertTrue(r.err().contains(out.toString()), r.err());
+  }
+
+  @Test
+  void noCommandIsAUsageErrorListingTheCommands() {
+    Run r = run();
+    assertEquals(SteerCli.USAGE_ERROR, r.exit(), r.err());
+    assertTrue(r.err().contains("inspect, extract, generate, score, sweep"), r.err());
+  }
+
+  @Test
   void anUnknownOptionIsAUsageError() {
     Run r = run("inspect", "--model", modelDir.toString(), "--frobnicate");
     assertEquals(SteerCli.USAGE_ERROR, r.exit(), r.err());
