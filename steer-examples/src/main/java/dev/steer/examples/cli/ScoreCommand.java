@@ -74,7 +74,7 @@ final class ScoreCommand implements Callable<Integer> {
   private static void table(PrintWriter out, List<String> prompts, List<PromptScore> scores) {
     out.printf("%-6s %9s %9s %9s %9s  %s%n", "prompt", "NBF", "KL", "JS", "H", "text");
     for (int i = 0; i < scores.size(); i++) {
-      row(out, Integer.toString(i), scores.get(i), prompts.get(i) + " ->" + scores.get(i).text());
+      row(out, Integer.toString(i), scores.get(i), prompts.get(i) + " -> " + scores.get(i).text());
     }
     row(out, "mean", PromptScore.pooled(scores), "");
   }

@@ -49,6 +49,7 @@ public final class SteerCli implements Runnable {
   public static CommandLine commandLine() {
     CommandLine cl = new CommandLine(new SteerCli());
     cl.setExecutionExceptionHandler(SteerCli::handleFailure);
+    cl.setParameterExceptionHandler(SteerCli::handleUsageError);
     cl.setCaseInsensitiveEnumValuesAllowed(true);
     Map<String, String> codes = new LinkedHashMap<>();
     codes.put(OK + "", "ok");
@@ -72,6 +73,17 @@ public final class SteerCli implements Runnable {
     }
     cl.getErr().flush();
     return e instanceof LoadException ? LOAD_ERROR : RUNTIME_FAILURE;
+  }
+
+  /** The message and a pointer to --help, rather than picocli's default of the whole usage text. */
+  private static int handleUsageError(ParameterException e, String[] args) {
+    CommandLine cl = e.getCommandLine();
+    String where = cl.getCommandSpec().qualifiedName();
+    cl.getErr().println(where + ": " + e.getMessage());
+    CommandLine.UnmatchedArgumentException.printSuggestions(e, cl.getErr());
+    cl.getErr().println("Try '" + where + " --help' for the options.");
+    cl.getErr().flush();
+    return USAGE_ERROR;
   }
 
   /** Runs the command line and exits the JVM with its exit code. */
