@@ -15,8 +15,14 @@ import picocli.CommandLine.Spec;
 
 /** {@code steer generate}: steered generation streamed to the terminal, optionally followed by the unsteered one. */
 @Command(name = "generate", mixinStandardHelpOptions = true,
-    description = "Generate from a prompt under a steering vector, printing tokens as they are decided."
-        + " With --compare the unsteered output follows for the same prompt and decoding settings.")
+    description = {
+      "Generate from a prompt under a steering vector, printing tokens as they are decided. With --compare the"
+          + " unsteered output follows for the same prompt and decoding settings.",
+      "The rotations (--kind angular, plane) turn within the plane span(vector, --vector2), oriented from the"
+          + " vector towards the second one; without --vector2 the plane is fitted to all the vector file's"
+          + " layers (Angular Steering: b1 = the layer vector closest to the others, b2 = their first principal"
+          + " component), which needs a file with two or more layers."
+    })
 final class GenerateCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin ModelOptions model;

@@ -38,7 +38,8 @@ final class SteeringOptions {
   Path vector;
 
   @Option(names = "--layer", paramLabel = "L",
-      description = "Steer only with the file's vectors at block L (default: every vector in the file).")
+      description = "Steer only with the file's vectors at block L (default: every vector in the file at its own"
+          + " hook point). A file holding one vector is applied at block L whatever its own layer.")
   Integer layer;
 
   @Option(names = "--alpha", paramLabel = "A",

@@ -13,6 +13,8 @@ import dev.steer.hook.HookPoint;
 import dev.steer.intervention.Additive;
 import dev.steer.io.GgufControlVectors;
 import dev.steer.io.SafetensorsVectors;
+import dev.steer.metrics.distribution.DistributionShift;
+import dev.steer.onnx.ComparedGeneration;
 import dev.steer.onnx.generate.GenerationConfig;
 import dev.steer.onnx.runtime.OnnxSteerableModel;
 import dev.steer.plan.SteeringPlan;
@@ -26,6 +28,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import javax.xml.parsers.DocumentBuilderFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -262,6 +265,49 @@ class SteerCliTest {
     assertEquals(1.0, mean.get("nbf").getAsDouble(), 1e-9);
     assertEquals(0.0, mean.get("kl").getAsDouble(), 1e-9);
     assertEquals(0.0, mean.get("js").getAsDouble(), 1e-9);
+  }
+
+  @Test
+  void scoreReportsTheDivergencesAndBranchingFactorsOfTheComparedGeneration() {
+    Run r = run("score", "-m", modelDir.toString(), "--vector", gguf.toString(), "--alpha", "8",
+        "--prompts", prompts.toString(), "--max-tokens", "4", "--json");
+    assertEquals(SteerCli.OK, r.exit(), r.err());
+    JsonObject first = JsonParser.parseString(r.out()).getAsJsonObject().getAsJsonArray("prompts").get(0)
+        .getAsJsonObject();
+    ComparedGeneration g = model.generateCompared(PROMPTS.get(0),
+        SteeringPlan.of(LAYER1, Additive.of(extract(LAYER1), 8)), GenerationConfig.greedy(4), Set.of());
+    double kl = 0;
+    double bfSteered = 0;
+    double bfUnsteered = 0;
+    for (int t = 0; t < g.steps(); t++) {
+      kl += DistributionShift.kl(g.steeredLogits().get(t), g.unsteeredLogits().get(t)) / g.steps();
+      bfSteered += Math.exp(entropy(g.steeredLogits().get(t))) / g.steps();
+      bfUnsteered += Math.exp(entropy(g.unsteeredLogits().get(t))) / g.steps();
+    }
+    assertEquals(g.steps(), first.get("steps").getAsInt());
+    assertEquals(kl, first.get("kl").getAsDouble(), 1e-9);
+    assertTrue(kl > 0, "alpha 8 should move the distributions");
+    // the vocabulary (44) is below the top-k of 1000, so BF is the plain exp-entropy
+    assertEquals(bfSteered / bfUnsteered, first.get("nbf").getAsDouble(), 1e-9);
+    assertEquals(g.steered().text(), first.get("text").getAsString());
+  }
+
+  /** Entropy of softmax(logits) in nats, computed directly in double precision. */
+  private static double entropy(float[] logits) {
+    double max = Double.NEGATIVE_INFINITY;
+    for (float x : logits) {
+      max = Math.max(max, x);
+    }
+    double z = 0;
+    for (float x : logits) {
+      z += Math.exp(x - max);
+    }
+    double h = 0;
+    for (float x : logits) {
+      double p = Math.exp(x - max) / z;
+      h -= p * Math.log(p);
+    }
+    return h;
   }
 
   @Test
