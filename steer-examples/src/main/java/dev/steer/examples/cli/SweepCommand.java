@@ -108,7 +108,8 @@ final class SweepCommand implements Callable<Integer> {
           }
           nbf[a] = PromptScore.pooled(scores).nbf();
         }
-        lines.add(new SvgLineChart.Series("layer " + layer, alphas.stream().mapToDouble(Double::doubleValue).toArray(), nbf));
+        double[] x = alphas.stream().mapToDouble(Double::doubleValue).toArray();
+        lines.add(new SvgLineChart.Series("layer " + layer, x, nbf));
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + output + ": " + e.getMessage(), e);
