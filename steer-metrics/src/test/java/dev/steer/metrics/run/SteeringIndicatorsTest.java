@@ -110,6 +110,31 @@ class SteeringIndicatorsTest {
   }
 
   @Test
+  void withTheModelsOwnUnembeddingAResidualDominatedByVHasConceptKlMinusLnPvOfItsTopToken() throws Exception {
+    float[][] unembedding = TinyModels.llama().unembedding();
+    SteeringPlan huge = SteeringPlan.of(H, Additive.of(V, 5000.0));
+    RunIndicators run = SteeringIndicators.measure(
+        TinyModels.llama(), PROMPT, huge, GenerationConfig.greedy(3), 1000, ConceptProbe.of(H, unembedding, V));
+    // P_h → one-hot at i* = argmax W_U·v, so KL(P_h ‖ P_v) → −ln P_v(i*)
+    double[] lensV = new double[unembedding.length];
+    int top = 0;
+    for (int i = 0; i < lensV.length; i++) {
+      for (int j = 0; j < TinyModels.D; j++) {
+        lensV[i] += unembedding[i][j] * V.get(j) / V.norm();
+      }
+      top = lensV[i] > lensV[top] ? i : top;
+    }
+    float[] asFloats = new float[lensV.length];
+    for (int i = 0; i < lensV.length; i++) {
+      asFloats[i] = (float) lensV[i];
+    }
+    double expected = -logSoftmax(asFloats)[top];
+    for (int t = 0; t < run.steps(); t++) {
+      assertEquals(expected, run.values(Indicator.CONCEPT_KL_AFTER)[t], 0.02, "step " + t);
+    }
+  }
+
+  @Test
   void runsWithoutAProbeHoldNoConceptKlAndSayHowToGetIt() {
     RunIndicators run = SteeringIndicators.measure(TinyModels.llama(), PROMPT, PLAN, GenerationConfig.greedy(2));
     assertFalse(run.has(Indicator.CONCEPT_KL_AFTER));
