@@ -81,6 +81,22 @@ class StrengthSearchTest {
   }
 
   @Test
+  void comparisonWithTheGridReportsSuccessRatesAndTokenFraction() {
+    List<StrengthSearch.Result> searches = new ArrayList<>();
+    List<StrengthSearch.Result> grids = new ArrayList<>();
+    // problem 1: found in one decode; problem 2: budget of 2 spent without success
+    searches.add(StrengthSearch.search(GRID, a -> Math.exp(-(a - 4.3) * (a - 4.3)), StrengthSearchTest::oracle, 20, 0));
+    searches.add(StrengthSearch.search(GRID, a -> a / 9.0, StrengthSearchTest::oracle, 2, 0));
+    grids.add(StrengthSearch.grid(GRID, StrengthSearchTest::oracle));
+    grids.add(StrengthSearch.grid(GRID, StrengthSearchTest::oracle));
+    StrengthSearch.Comparison c = StrengthSearch.compare(searches, grids);
+    assertEquals(0.5, c.searchSuccessRate());
+    assertEquals(1.0, c.gridSuccessRate());
+    assertEquals(0.5, c.relativeSuccess());
+    assertEquals(3.0 / 90.0, c.tokenFraction(), 1e-12);
+  }
+
+  @Test
   void probabilitiesOutsideTheUnitIntervalAreRejected() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> StrengthSearch.search(GRID, a -> 2.0, StrengthSearchTest::oracle, 5, 0));
