@@ -161,14 +161,14 @@ public final class JudgeScoreRegressor {
     return new JudgeScoreRegressor(c.names(), c.scaler(), c.hp(), c.score(), c.booster());
   }
 
-  private static List<String> checkNames(List<String> names) {
+  static List<String> checkNames(List<String> names) {
     checkNotNull(names, "featureNames");
     checkArgument(!names.isEmpty(), "no feature names");
     checkArgument(new HashSet<>(names).size() == names.size(), "feature names repeat: %s", names);
     return ImmutableList.copyOf(names);
   }
 
-  private static double[][] checkRows(double[][] rows, int width) {
+  static double[][] checkRows(double[][] rows, int width) {
     checkNotNull(rows, "features");
     checkArgument(rows.length > 0, "no feature rows");
     for (int i = 0; i < rows.length; i++) {

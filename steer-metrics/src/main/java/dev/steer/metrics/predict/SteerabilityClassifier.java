@@ -58,13 +58,26 @@ public final class SteerabilityClassifier {
   public static SteerabilityClassifier train(
       List<FeatureVector> features, List<SteerOutcome> labels, TrainingOptions options) {
     checkNotNull(features, "features");
+    checkArgument(!features.isEmpty(), "no feature vectors");
+    List<String> names = checkNotNull(features.get(0), "feature vector 0").schema().names();
+    return train(names, rows(features, names), labels, options);
+  }
+
+  /**
+   * Trains on rows of named features (e.g. read back from a CSV written with {@link
+   * FeatureVector#csvRow()}), {@code rows[i]} labelled {@code labels.get(i)}.
+   *
+   * @throws IllegalArgumentException if names repeat, a row's length differs from the names', a value
+   *     is NaN, the counts differ, there are fewer than 4 examples or fewer than 2 classes
+   */
+  public static SteerabilityClassifier train(
+      List<String> featureNames, double[][] rows, List<SteerOutcome> labels, TrainingOptions options) {
     checkNotNull(labels, "labels");
     checkNotNull(options, "options");
-    checkArgument(
-        features.size() == labels.size(), "%s feature vectors but %s labels", features.size(), labels.size());
-    checkArgument(features.size() >= 4, "need at least 4 examples to train and validate: %s", features.size());
-    List<String> names = features.get(0).schema().names();
-    double[][] x = rows(features, names);
+    List<String> names = JudgeScoreRegressor.checkNames(featureNames);
+    double[][] x = JudgeScoreRegressor.checkRows(rows, names.size());
+    checkArgument(x.length == labels.size(), "%s feature rows but %s labels", x.length, labels.size());
+    checkArgument(x.length >= 4, "need at least 4 examples to train and validate: %s", x.length);
     int[] y = new int[labels.size()];
     boolean[] seen = new boolean[CLASSES];
     for (int i = 0; i < y.length; i++) {
@@ -136,7 +149,16 @@ public final class SteerabilityClassifier {
   public double[][] predictProba(List<FeatureVector> features) {
     checkNotNull(features, "features");
     checkArgument(!features.isEmpty(), "no feature vectors");
-    float[][] p = predict(booster, scaler, rows(features, names));
+    return predictProba(rows(features, names));
+  }
+
+  /**
+   * Class probabilities of rows of features in {@link #featureNames()} order.
+   *
+   * @throws IllegalArgumentException if a row has the wrong length or holds NaN
+   */
+  public double[][] predictProba(double[][] rows) {
+    float[][] p = predict(booster, scaler, JudgeScoreRegressor.checkRows(rows, names.size()));
     double[][] out = new double[p.length][CLASSES];
     for (int i = 0; i < p.length; i++) {
       for (int c = 0; c < CLASSES; c++) {

@@ -79,6 +79,20 @@ class SteerabilityClassifierTest {
   }
 
   @Test
+  void rowsOfNamedFeaturesTrainTheSameClassifierAsFeatureVectors() {
+    Planted train = Planted.classes(new int[] {20, 20, 20}, 6);
+    double[][] rows = train.features.stream().map(FeatureVector::values).toArray(double[][]::new);
+    SteerabilityClassifier fromVectors = SteerabilityClassifier.train(train.features, train.labels);
+    SteerabilityClassifier fromRows = SteerabilityClassifier.train(
+        Planted.SCHEMA.names(), rows, train.labels, TrainingOptions.classifierDefaults());
+    double[][] a = fromVectors.predictProba(test.features);
+    double[][] b = fromRows.predictProba(test.features.stream().map(FeatureVector::values).toArray(double[][]::new));
+    for (int i = 0; i < a.length; i++) {
+      assertArrayEquals(a[i], b[i], 0.0, "row " + i);
+    }
+  }
+
+  @Test
   void vectorsOfAnotherSchemaAreRejected() {
     FeatureVector other = FeatureVector.of(FeatureSchema.of(List.of(0, 1), List.of(0)),
         new double[FeatureSchema.of(List.of(0, 1), List.of(0)).size()]);
