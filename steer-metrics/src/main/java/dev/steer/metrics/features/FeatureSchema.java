@@ -5,7 +5,9 @@ import static com.google.common.base.Preconditions.checkNotNull;
 
 import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The ordered names of the early-token steerability features for a set of decoding steps and layer
@@ -170,7 +172,7 @@ public final class FeatureSchema {
     checkNotNull(names, "names");
     ImmutableList<String> extra =
         ImmutableList.<String>builder().addAll(extraColumns).addAll(names).build();
-    java.util.Set<String> seen = new java.util.HashSet<>(this.names);
+    Set<String> seen = new HashSet<>(this.names);
     for (String name : names) {
       checkNotNull(name, "extra column name");
       checkArgument(

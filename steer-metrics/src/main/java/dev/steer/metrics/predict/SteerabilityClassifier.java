@@ -8,6 +8,7 @@ import dev.steer.metrics.features.FeatureVector;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.stream.IntStream;
 import ml.dmlc.xgboost4j.java.Booster;
 
 /**
@@ -246,7 +247,7 @@ public final class SteerabilityClassifier {
   }
 
   private static int[] select(int[] y, boolean[] mask, boolean keep) {
-    return java.util.stream.IntStream.range(0, y.length).filter(i -> mask[i] == keep).map(i -> y[i]).toArray();
+    return IntStream.range(0, y.length).filter(i -> mask[i] == keep).map(i -> y[i]).toArray();
   }
 
   private static int[] argmax(float[][] p) {

@@ -5,6 +5,7 @@ import static com.google.common.base.Preconditions.checkNotNull;
 
 import dev.steer.metrics.likelihood.LikelihoodEffects;
 import dev.steer.metrics.likelihood.LogProbs;
+import dev.steer.metrics.likelihood.SteeringEffects;
 import dev.steer.onnx.SteerableModel;
 import dev.steer.plan.SteeringPlan;
 import java.util.Arrays;
@@ -102,6 +103,33 @@ public final class LikelihoodProbe {
       sum += effectSize(model, c, plan);
     }
     return sum / examples.size();
+  }
+
+  /**
+   * Pres et al.'s likelihood evaluation ({@link LikelihoodEffects#evaluate}) of a plan: ℓ = the mean
+   * token log-probability ({@link LogProbs#mean}) of each positive (behaviour-matching) and negative
+   * (non-matching) completion, steered and unsteered; four teacher-forced passes per example.
+   *
+   * @throws IllegalArgumentException as {@link #tokenLogProbs}, for no examples, or if every score of
+   *     the set is 0 (the normaliser −max ℓ would be 0)
+   */
+  public static SteeringEffects steeringEffects(SteerableModel model, List<Contrast> examples, SteeringPlan plan) {
+    checkNotNull(examples, "examples");
+    checkArgument(!examples.isEmpty(), "no examples");
+    int n = examples.size();
+    double[] controlMatching = new double[n];
+    double[] steeredMatching = new double[n];
+    double[] controlNonMatching = new double[n];
+    double[] steeredNonMatching = new double[n];
+    SteeringPlan none = SteeringPlan.empty();
+    for (int i = 0; i < n; i++) {
+      Contrast c = checkNotNull(examples.get(i), "example %s", i);
+      controlMatching[i] = LogProbs.mean(tokenLogProbs(model, c.prompt(), c.positive(), none));
+      steeredMatching[i] = LogProbs.mean(tokenLogProbs(model, c.prompt(), c.positive(), plan));
+      controlNonMatching[i] = LogProbs.mean(tokenLogProbs(model, c.prompt(), c.negative(), none));
+      steeredNonMatching[i] = LogProbs.mean(tokenLogProbs(model, c.prompt(), c.negative(), plan));
+    }
+    return LikelihoodEffects.evaluate(controlMatching, steeredMatching, controlNonMatching, steeredNonMatching);
   }
 
   /**

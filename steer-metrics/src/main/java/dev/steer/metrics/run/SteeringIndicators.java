@@ -152,8 +152,8 @@ public final class SteeringIndicators {
     for (HookPoint h : plan.hookPoints()) {
       checkArgument(
           h.compareTo(probe) >= 0,
-          "the plan steers %s, before the probed hook point %s; the unsteered replay then differs from the"
-              + " steered run's pre-intervention value there. Probe the first steered hook point",
+          "the plan steers %s, before %s; the unsteered replay then differs from the steered run's"
+              + " pre-intervention value there. Measure at the plan's first hook point",
           h,
           probe);
     }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.steer.metrics.features.FeatureVector;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -64,7 +65,7 @@ class StrengthSearchTest {
   void aClassifierOnEarlyFeaturesGuidesTheSearch() {
     // labels by α: under-steer below 4, success in [4, 4.6], over-steer above; the features see α
     Random random = new Random(5);
-    List<dev.steer.metrics.features.FeatureVector> x = new ArrayList<>();
+    List<FeatureVector> x = new ArrayList<>();
     List<SteerOutcome> y = new ArrayList<>();
     for (int k = 0; k < 8; k++) {
       for (double a : GRID) {

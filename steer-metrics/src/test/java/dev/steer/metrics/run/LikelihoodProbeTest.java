@@ -3,12 +3,15 @@ package dev.steer.metrics.run;
 import static dev.steer.metrics.run.TinyModels.PROMPT;
 import static dev.steer.metrics.run.TinyModels.logSoftmax;
 import static dev.steer.metrics.run.TinyModels.randomVector;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.steer.hook.HookPoint;
 import dev.steer.intervention.Additive;
+import dev.steer.metrics.likelihood.LikelihoodEffects;
+import dev.steer.metrics.likelihood.SteeringEffects;
 import dev.steer.onnx.SteerableModel;
 import dev.steer.plan.SteeringPlan;
 import dev.steer.plan.TokenScope;
@@ -75,6 +78,35 @@ class LikelihoodProbeTest {
     assertEquals(Math.exp(-sum / (tokens.length - 1)), LikelihoodProbe.perplexity(m, text, SteeringPlan.empty()), 1e-6);
     SteeringPlan strong = SteeringPlan.of(HookPoint.residPost(0), Additive.of(randomVector(3), 40.0));
     assertTrue(LikelihoodProbe.perplexity(m, text, strong) != LikelihoodProbe.perplexity(m, text, SteeringPlan.empty()));
+  }
+
+  @Test
+  void steeringEffectsEvaluateMeanTokenLogProbabilitiesOfBothCompletionSets() {
+    SteerableModel m = TinyModels.llama();
+    SteeringPlan plan = SteeringPlan.of(HookPoint.residPost(1), Additive.of(randomVector(12), 3.0));
+    List<LikelihoodProbe.Contrast> examples = List.of(
+        new LikelihoodProbe.Contrast(PROMPT, " w40 w41", " w50"),
+        new LikelihoodProbe.Contrast("w7 w8", " w9", " w60 w61 w62"));
+    double[][] l = new double[4][2];
+    for (int i = 0; i < 2; i++) {
+      LikelihoodProbe.Contrast c = examples.get(i);
+      l[0][i] = mean(LikelihoodProbe.tokenLogProbs(m, c.prompt(), c.positive(), SteeringPlan.empty()));
+      l[1][i] = mean(LikelihoodProbe.tokenLogProbs(m, c.prompt(), c.positive(), plan));
+      l[2][i] = mean(LikelihoodProbe.tokenLogProbs(m, c.prompt(), c.negative(), SteeringPlan.empty()));
+      l[3][i] = mean(LikelihoodProbe.tokenLogProbs(m, c.prompt(), c.negative(), plan));
+    }
+    SteeringEffects expected = LikelihoodEffects.evaluate(l[0], l[1], l[2], l[3]);
+    SteeringEffects actual = LikelihoodProbe.steeringEffects(m, examples, plan);
+    assertArrayEquals(expected.matching(), actual.matching(), 1e-12);
+    assertArrayEquals(expected.nonMatching(), actual.nonMatching(), 1e-12);
+  }
+
+  private static double mean(double[] x) {
+    double sum = 0;
+    for (double v : x) {
+      sum += v;
+    }
+    return sum / x.length;
   }
 
   @Test

@@ -11,6 +11,7 @@ import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -90,7 +91,7 @@ final class Unembeddings {
           .map(a -> a.getIntsList().stream().mapToLong(Long::longValue).toArray()).orElse(new long[] {1, 0});
       if (perm.length != 2 || perm[0] != 1 || perm[1] != 0) {
         throw new ModelLoadException("cannot read the unembedding: the LM head weight is a Transpose with perm "
-            + java.util.Arrays.toString(perm));
+            + Arrays.toString(perm));
       }
       return fromWeight(p.getInput(0), producers, inits, folder, !inputMajor);
     }

@@ -9,6 +9,7 @@ import dev.steer.onnx.export.DecoderWeights;
 import dev.steer.onnx.export.WordLevelTokenizerJson;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -56,7 +57,7 @@ class UnembeddingTest {
       int d = w.shape(weight).get(1);
       assertEquals(w.shape(weight).get(0), u.length);
       for (int i = 0; i < u.length; i++) {
-        float[] row = java.util.Arrays.copyOfRange(expected, i * d, (i + 1) * d);
+        float[] row = Arrays.copyOfRange(expected, i * d, (i + 1) * d);
         assertArrayEquals(row, u[i], 0f, "row " + i);
       }
     }
