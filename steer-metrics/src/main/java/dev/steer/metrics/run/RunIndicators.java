@@ -29,7 +29,7 @@ public final class RunIndicators {
     this.values = new EnumMap<>(values);
   }
 
-  /** The steered generation that was measured. */
+  /** The steered generation that was measured, without its per-step logits. */
   public Generation generation() {
     return generation;
   }

@@ -10,6 +10,7 @@ import dev.steer.metrics.distribution.NextTokenStats;
 import dev.steer.metrics.distribution.NormalizedBranchingFactor;
 import dev.steer.onnx.ComparedGeneration;
 import dev.steer.onnx.SteerableModel;
+import dev.steer.onnx.generate.Generation;
 import dev.steer.onnx.generate.GenerationConfig;
 import dev.steer.plan.SteeringPlan;
 import java.util.EnumMap;
@@ -124,7 +125,10 @@ public final class SteeringIndicators {
             conceptKl.measure(activation(compared.steeredActivations(), t, h, "steered"));
       }
     }
-    return new RunIndicators(compared.steered(), values);
+    Generation g = compared.steered();
+    // drop the V floats per step that generateCompared kept: a sweep holds many runs
+    Generation light = new Generation(g.prompt(), g.promptTokens(), g.tokens(), g.text(), g.stopReason(), List.of());
+    return new RunIndicators(light, values);
   }
 
   /**
