@@ -11,6 +11,10 @@ final class Planted {
   /** A small base schema: 35 features for step 0 at the steered layer. */
   static final FeatureSchema SCHEMA = FeatureSchema.of(List.of(0), List.of(0));
 
+  /** A two-configuration grid for tests that train more than once. */
+  static final TrainingOptions FAST = new TrainingOptions(
+      List.of(HyperParameters.trees(3, 0.3, 40), HyperParameters.trees(2, 0.3, 20)), 0.25, 0, 1);
+
   final List<FeatureVector> features = new ArrayList<>();
   final List<SteerOutcome> labels = new ArrayList<>();
 

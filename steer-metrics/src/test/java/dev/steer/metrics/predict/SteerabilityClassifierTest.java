@@ -45,7 +45,7 @@ class SteerabilityClassifierTest {
   @Test
   void classWeightsLetMinorityClassesBeFound() {
     Planted skewed = Planted.classes(new int[] {240, 30, 30}, 3);
-    SteerabilityClassifier c = SteerabilityClassifier.train(skewed.features, skewed.labels);
+    SteerabilityClassifier c = SteerabilityClassifier.train(skewed.features, skewed.labels, Planted.FAST);
     assertTrue(c.macroF1(test.features, test.labels) >= 0.9, "macro-F1 " + c.macroF1(test.features, test.labels));
   }
 
@@ -82,14 +82,26 @@ class SteerabilityClassifierTest {
   void rowsOfNamedFeaturesTrainTheSameClassifierAsFeatureVectors() {
     Planted train = Planted.classes(new int[] {20, 20, 20}, 6);
     double[][] rows = train.features.stream().map(FeatureVector::values).toArray(double[][]::new);
-    SteerabilityClassifier fromVectors = SteerabilityClassifier.train(train.features, train.labels);
-    SteerabilityClassifier fromRows = SteerabilityClassifier.train(
-        Planted.SCHEMA.names(), rows, train.labels, TrainingOptions.classifierDefaults());
+    SteerabilityClassifier fromVectors = SteerabilityClassifier.train(train.features, train.labels, Planted.FAST);
+    SteerabilityClassifier fromRows = SteerabilityClassifier.train(Planted.SCHEMA.names(), rows, train.labels, Planted.FAST);
     double[][] a = fromVectors.predictProba(test.features);
     double[][] b = fromRows.predictProba(test.features.stream().map(FeatureVector::values).toArray(double[][]::new));
     for (int i = 0; i < a.length; i++) {
       assertArrayEquals(a[i], b[i], 0.0, "row " + i);
     }
+  }
+
+  @Test
+  void aCorruptBoosterFailsWithAnIoExceptionNotANativeCrash(@TempDir Path dir) throws IOException {
+    Path file = dir.resolve("c.gbdt");
+    classifier.save(file);
+    byte[] bytes = Files.readAllBytes(file);
+    for (int i = bytes.length - 2000; i < bytes.length; i += 3) {
+      bytes[i] = (byte) 0xff; // garble the tail of the stored XGBoost model
+    }
+    Path corrupt = Files.write(dir.resolve("corrupt.gbdt"), bytes);
+    IOException e = assertThrows(IOException.class, () -> SteerabilityClassifier.load(corrupt));
+    assertTrue(e.getMessage().contains("corrupt"), e.getMessage());
   }
 
   @Test

@@ -73,7 +73,7 @@ class StrengthSearchTest {
         y.add(a < 4.0 - 1e-9 ? SteerOutcome.UNDER_STEER : oracle(a).success() ? SteerOutcome.SUCCESS : SteerOutcome.OVER_STEER);
       }
     }
-    SteerabilityClassifier c = SteerabilityClassifier.train(x, y);
+    SteerabilityClassifier c = SteerabilityClassifier.train(x, y, Planted.FAST);
     StrengthSearch.Result r =
         StrengthSearch.search(GRID, a -> Planted.ofAlpha(a, random), c, StrengthSearchTest::oracle, 20, 0);
     assertTrue(r.succeeded());
