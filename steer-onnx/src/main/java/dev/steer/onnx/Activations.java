@@ -37,6 +37,7 @@ public record Activations(int[] tokens, SortedMap<HookPoint, float[][]> byHookPo
     return deepCopy(m);
   }
 
+  /** The token ids the pass ran on (a copy). */
   @Override
   public int[] tokens() {
     return tokens.clone();

@@ -16,6 +16,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 
 /**
  * Writes a decoder-only model as a Hugging Face Optimum-style "decoder with past" ONNX export, using only
@@ -28,6 +31,10 @@ import java.nio.file.StandardOpenOption;
  * .value} float32 [batch, kv_heads, past + seq, head_dim] (keys after the rotary embedding). Query i
  * (absolute index past + i) attends to key j iff j ≤ past + i and attention_mask[b, j] = 1; a query with no
  * visible key (a padding row) attends uniformly, and its logits are meaningless.
+ *
+ * <p>{@link Layout} picks how the decoder is laid out in files, as Optimum does: one {@code model.onnx}, the
+ * merged {@code decoder_model_merged.onnx}, or the split {@code decoder_model.onnx} + {@code
+ * decoder_with_past_model.onnx}; all compute the same logits and presents.
  *
  * <p>Node names follow the module paths of the Hugging Face model ({@code /model/layers.3/self_attn/...},
  * {@code /transformer/h.3/attn/...}) for readability only; nothing should rely on them. Stateless and
@@ -44,7 +51,7 @@ public final class DecoderExporter {
   /** File name of the graph. */
   public static final String MODEL_FILE = "model.onnx";
 
-  /** File name of the weights in {@link WeightStorage#EXTERNAL_DATA} mode. */
+  /** File name of the weights of a {@link Layout#SINGLE} export in {@link WeightStorage#EXTERNAL_DATA} mode. */
   public static final String DATA_FILE = "model.onnx_data";
 
   /** Tensors smaller than this stay inside model.onnx even in external-data mode (as onnx does). */
@@ -58,12 +65,39 @@ public final class DecoderExporter {
   /** Protobuf cannot serialise a message of 2 GiB or more; leave room for the graph itself. */
   private static final long INLINE_LIMIT_BYTES = (1L << 31) - (64L << 20);
 
+  /** File name of the merged decoder ({@link Layout#MERGED}). */
+  public static final String MERGED_FILE = "decoder_model_merged.onnx";
+
+  /** File name of the no-past decoder of a {@link Layout#SPLIT} export. */
+  public static final String NO_PAST_FILE = "decoder_model.onnx";
+
+  /** File name of the with-past decoder of a {@link Layout#SPLIT} export. */
+  public static final String WITH_PAST_FILE = "decoder_with_past_model.onnx";
+
+  /** Which of Optimum's decoder layouts to write. */
+  public enum Layout {
+    /** {@code model.onnx}: one decoder that always takes {@code past_key_values.*} (past may be 0). */
+    SINGLE,
+    /**
+     * {@code decoder_model_merged.onnx}: the inputs of the with-past decoder plus {@code use_cache_branch}
+     * (bool [1]); one {@code If} node on it whose {@code then_branch} is the with-past decoder and whose
+     * {@code else_branch} is the no-past decoder (which ignores {@code past_key_values.*}). Every initializer
+     * is in the main graph; the branches read it from the outer scope.
+     */
+    MERGED,
+    /**
+     * {@code decoder_model.onnx} (no {@code past_key_values.*} inputs; presents hold this call's keys and
+     * values) and {@code decoder_with_past_model.onnx} (as {@link #SINGLE}), each with its own weights.
+     */
+    SPLIT
+  }
+
   /** Where the weight bytes go. */
   public enum WeightStorage {
-    /** Inside {@code model.onnx} (raw_data); limited to just under 2 GiB by protobuf. */
+    /** Inside the graph file (raw_data); limited to just under 2 GiB by protobuf. */
     INLINE,
     /**
-     * In {@code model.onnx_data} next to the graph (TensorProto.data_location = EXTERNAL, external_data
+     * In {@code <graph file>_data} (e.g. {@code model.onnx_data}) next to the graph (TensorProto.data_location = EXTERNAL, external_data
      * location / offset / length); tensors under 1 KiB stay inline, tensors of 1 MiB or more are aligned
      * to 4096 bytes.
      */
@@ -103,41 +137,90 @@ public final class DecoderExporter {
     export(config, weights, dir, WeightStorage.INLINE);
   }
 
+  /** Same as {@link #export(DecoderConfig, DecoderWeights, Path, Layout, WeightStorage)} in {@link Layout#SINGLE}. */
+  public static void export(
+      DecoderConfig config, DecoderWeights weights, Path dir, WeightStorage storage)
+      throws IOException {
+    export(config, weights, dir, Layout.SINGLE, storage);
+  }
+
   /**
-   * Writes {@code model.onnx} (and {@code model.onnx_data} for {@link WeightStorage#EXTERNAL_DATA}),
-   * {@code config.json} and {@code generation_config.json} into {@code dir}, creating it if needed and
-   * replacing those files if present (a stale {@code model.onnx_data} is deleted for inline exports).
+   * Writes the graph file(s) of {@code layout} (each with its {@code <file>_data} for {@link
+   * WeightStorage#EXTERNAL_DATA}), {@code config.json} and {@code generation_config.json} into {@code dir},
+   * creating it if needed. Files of this exporter's names that the export does not write (the graphs of
+   * other layouts, stale data files) are deleted, so the directory holds exactly one decoder.
    *
    * @throws IllegalArgumentException if {@code weights} belong to another configuration, or inline weights
    *     reach the 2 GiB protobuf limit
    * @throws IOException if a file cannot be written
    */
   public static void export(
-      DecoderConfig config, DecoderWeights weights, Path dir, WeightStorage storage)
+      DecoderConfig config, DecoderWeights weights, Path dir, Layout layout, WeightStorage storage)
       throws IOException {
     checkNotNull(dir, "dir");
+    checkNotNull(layout, "layout");
     checkNotNull(storage, "storage");
     checkMatching(config, weights);
     Files.createDirectories(dir);
-    OnnxMl.ModelProto model;
-    if (storage == WeightStorage.INLINE) {
-      model = toModel(config, weights);
-      Files.deleteIfExists(dir.resolve(DATA_FILE));
-    } else {
-      model = writeExternal(weights, dir.resolve(DATA_FILE));
+    Set<String> written = new HashSet<>();
+    switch (layout) {
+      case SINGLE -> {
+        GraphBuilder b = DecoderGraph.build(weights);
+        write(b.graph(), b.weights(), dir, MODEL_FILE, storage, written);
+      }
+      case SPLIT -> {
+        GraphBuilder noPast = DecoderGraph.build(weights, false);
+        write(noPast.graph(), noPast.weights(), dir, NO_PAST_FILE, storage, written);
+        GraphBuilder withPast = DecoderGraph.build(weights, true);
+        write(withPast.graph(), withPast.weights(), dir, WITH_PAST_FILE, storage, written);
+      }
+      case MERGED -> {
+        OptimumMerge.Merged m = OptimumMerge.merge(DecoderGraph.build(weights, true), DecoderGraph.build(weights, false));
+        write(m.graph(), m.weights(), dir, MERGED_FILE, storage, written);
+      }
     }
-    try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(dir.resolve(MODEL_FILE)))) {
-      model.writeTo(out);
+    for (String file : List.of(MODEL_FILE, MERGED_FILE, NO_PAST_FILE, WITH_PAST_FILE)) {
+      for (String f : List.of(file, file + "_data")) {
+        if (!written.contains(f)) {
+          Files.deleteIfExists(dir.resolve(f));
+        }
+      }
     }
     Files.writeString(dir.resolve("config.json"), config.toConfigJson(), StandardCharsets.UTF_8);
     Files.writeString(
         dir.resolve("generation_config.json"), config.toGenerationConfigJson(), StandardCharsets.UTF_8);
   }
 
-  private static OnnxMl.ModelProto writeExternal(DecoderWeights weights, Path dataFile)
-      throws IOException {
-    GraphBuilder builder = DecoderGraph.build(weights);
-    OnnxMl.GraphProto.Builder graph = builder.graph();
+  /** Writes {@code graph} plus {@code weights} to {@code dir/file} (and {@code file_data} if external). */
+  private static void write(OnnxMl.GraphProto.Builder graph, List<GraphBuilder.Weight> weights, Path dir,
+      String file, WeightStorage storage, Set<String> written) throws IOException {
+    OnnxMl.ModelProto model;
+    if (storage == WeightStorage.INLINE) {
+      long bytes = 0;
+      for (GraphBuilder.Weight w : weights) {
+        bytes += (long) w.data().length * Float.BYTES;
+      }
+      checkArgument(
+          bytes < INLINE_LIMIT_BYTES,
+          "weights take %s bytes, too many for an inline ONNX model (protobuf limit 2 GiB); export with"
+              + " WeightStorage.EXTERNAL_DATA",
+          bytes);
+      for (GraphBuilder.Weight w : weights) {
+        graph.addInitializer(tensorHeader(w).setRawData(GraphBuilder.floatBytes(w.data())));
+      }
+      model = model(graph);
+    } else {
+      model = writeExternal(graph, weights, dir.resolve(file + "_data"));
+      written.add(file + "_data");
+    }
+    try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(dir.resolve(file)))) {
+      model.writeTo(out);
+    }
+    written.add(file);
+  }
+
+  private static OnnxMl.ModelProto writeExternal(
+      OnnxMl.GraphProto.Builder graph, List<GraphBuilder.Weight> weights, Path dataFile) throws IOException {
     try (FileChannel channel =
         FileChannel.open(
             dataFile,
@@ -145,7 +228,7 @@ public final class DecoderExporter {
             StandardOpenOption.TRUNCATE_EXISTING,
             StandardOpenOption.WRITE)) {
       long offset = 0;
-      for (GraphBuilder.Weight w : builder.weights()) {
+      for (GraphBuilder.Weight w : weights) {
         long length = (long) w.data().length * Float.BYTES;
         if (length < EXTERNAL_THRESHOLD_BYTES) {
           graph.addInitializer(tensorHeader(w).setRawData(GraphBuilder.floatBytes(w.data())));

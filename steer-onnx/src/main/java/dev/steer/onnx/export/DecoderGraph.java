@@ -33,12 +33,14 @@ final class DecoderGraph {
   private final GraphBuilder g;
   private final boolean gpt2;
   private final boolean gemma;
+  private final boolean withPast;
 
   private String allowed;
   private String cos;
   private String sin;
 
-  private DecoderGraph(DecoderWeights weights, GraphBuilder builder) {
+  private DecoderGraph(DecoderWeights weights, GraphBuilder builder, boolean withPast) {
+    this.withPast = withPast;
     this.c = weights.config();
     this.w = weights;
     this.g = builder;
@@ -46,10 +48,20 @@ final class DecoderGraph {
     this.gemma = c.architecture() == Architecture.GEMMA2;
   }
 
-  /** Builds the whole graph of {@code weights} into a new builder. */
+  /** Builds the whole decoder-with-past graph of {@code weights} into a new builder. */
   static GraphBuilder build(DecoderWeights weights) {
-    GraphBuilder builder = new GraphBuilder("steer_" + weights.config().architecture().modelType());
-    new DecoderGraph(weights, builder).build();
+    return build(weights, true);
+  }
+
+  /**
+   * Builds the whole graph of {@code weights} into a new builder; without past, the graph has no {@code
+   * past_key_values.*} inputs and its presents are the keys and values of this call alone (Optimum's
+   * {@code decoder_model.onnx}).
+   */
+  static GraphBuilder build(DecoderWeights weights, boolean withPast) {
+    GraphBuilder builder = new GraphBuilder(
+        "steer_" + weights.config().architecture().modelType() + (withPast ? "" : "_no_past"));
+    new DecoderGraph(weights, builder, withPast).build();
     return builder;
   }
 
@@ -72,7 +84,7 @@ final class DecoderGraph {
     g.input("position_ids", INT64, "batch_size", "sequence_length");
     long kv = c.numKvHeads();
     long hd = c.headDim();
-    for (int i = 0; i < c.numLayers(); i++) {
+    for (int i = 0; withPast && i < c.numLayers(); i++) {
       g.input("past_key_values." + i + ".key", FLOAT, "batch_size", kv, "past_sequence_length", hd);
       g.input("past_key_values." + i + ".value", FLOAT, "batch_size", kv, "past_sequence_length", hd);
     }
@@ -230,12 +242,17 @@ final class DecoderGraph {
 
   /** Appends k, v to the cache, outputs present.{i}, and returns the merged context [B, S, H·hd]. */
   private String attention(String s, int layer, String q, String k, String v) {
-    String kAll =
-        g.op(s, "Concat", List.of("past_key_values." + layer + ".key", k), "present." + layer + ".key",
-            intAttr("axis", 2));
-    String vAll =
-        g.op(s, "Concat", List.of("past_key_values." + layer + ".value", v),
-            "present." + layer + ".value", intAttr("axis", 2));
+    String kAll;
+    String vAll;
+    if (withPast) {
+      kAll = g.op(s, "Concat", List.of("past_key_values." + layer + ".key", k), "present." + layer + ".key",
+          intAttr("axis", 2));
+      vAll = g.op(s, "Concat", List.of("past_key_values." + layer + ".value", v),
+          "present." + layer + ".value", intAttr("axis", 2));
+    } else {
+      kAll = g.op(s, "Identity", List.of(k), "present." + layer + ".key");
+      vAll = g.op(s, "Identity", List.of(v), "present." + layer + ".value");
+    }
     String keys = repeatKv(s, kAll);
     String values = repeatKv(s, vAll);
     String kT = g.op(s, "Transpose", List.of(keys), intsAttr("perm", 0, 1, 3, 2));

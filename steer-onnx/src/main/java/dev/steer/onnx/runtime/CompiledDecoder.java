@@ -18,30 +18,40 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * One ONNX Runtime session over a decoder graph rewritten for one plan shape and one capture set, and
- * the single forward pass it runs. Sessions are thread-safe for {@code run}, so one compiled decoder
- * serves any number of concurrent generations; it is closed by the model that cached it.
+ * The ONNX Runtime session(s) over a decoder rewritten for one plan shape and one capture set, and the
+ * single forward pass they run. A split or merged export has a second session without past inputs: a pass
+ * whose past is empty (the prefill) runs it, every other pass the with-past session. Sessions are
+ * thread-safe for {@code run}, so one compiled decoder serves any number of concurrent generations; it is
+ * closed by the model that cached it.
  */
 final class CompiledDecoder implements AutoCloseable {
 
   private final OrtEnvironment env;
   private final OrtSession session;
+  private final OrtSession prefill;
   final PlanLayout layout;
   final Set<HookPoint> captures;
-  private final boolean hasPositionIds;
+  private final Set<String> inputs;
+  private final Set<String> prefillInputs;
   private final List<String> pastNames;
   private final List<String> presentNames;
   private final int kvHeads;
   private final int headDim;
 
-  CompiledDecoder(OrtEnvironment env, OrtSession session, PlanLayout layout, Set<HookPoint> captures,
-      ModelConfig config) throws OrtException {
+  /**
+   * @param session the decoder that takes past key/values
+   * @param prefill the decoder without past inputs, or null to prefill with {@code session} and empty past
+   */
+  CompiledDecoder(OrtEnvironment env, OrtSession session, OrtSession prefill, PlanLayout layout,
+      Set<HookPoint> captures, ModelConfig config) throws OrtException {
     this.env = env;
     this.session = session;
+    this.prefill = prefill;
     this.layout = layout;
     this.captures = ImmutableSet.copyOf(captures);
     Map<String, NodeInfo> inputs = session.getInputInfo();
-    this.hasPositionIds = inputs.containsKey("position_ids");
+    this.inputs = ImmutableSet.copyOf(inputs.keySet());
+    this.prefillInputs = prefill == null ? this.inputs : ImmutableSet.copyOf(prefill.getInputInfo().keySet());
     List<String> past = new ArrayList<>();
     List<String> present = new ArrayList<>();
     for (int i = 0; inputs.containsKey("past_key_values." + i + ".key"); i++) {
@@ -82,24 +92,34 @@ final class CompiledDecoder implements AutoCloseable {
   }
 
   /**
-   * Runs one forward pass. The returned result owns logits, presents and captures; the caller closes it
-   * (typically after the next pass has consumed its presents).
+   * Runs one forward pass; with an empty {@code past} (no tensors, or ones of length 0) on the prefill
+   * session when there is one. Inputs the running graph does not declare are not fed. The returned result
+   * owns logits, presents and captures; the caller closes it (typically after the next pass has consumed
+   * its presents).
    */
   OrtSession.Result run(long[] ids, long[] attention, long[] positions, int batch, int width,
       Map<String, OnnxTensor> past, Map<String, OnnxTensor> steering, Set<String> wantedCaptures)
       throws OrtException {
+    boolean prefilling = prefill != null && isEmpty(past);
+    OrtSession target = prefilling ? prefill : session;
+    Set<String> accepted = prefilling ? prefillInputs : inputs;
     List<OnnxTensor> made = new ArrayList<>(3);
     try {
-      Map<String, OnnxTensor> in = new HashMap<>(past);
+      Map<String, OnnxTensor> in = new HashMap<>();
+      if (!prefilling) {
+        in.putAll(past);
+      }
       in.putAll(steering);
       OnnxTensor idsT = OnnxTensor.createTensor(env, LongBuffer.wrap(ids), new long[] {batch, width});
       made.add(idsT);
       in.put("input_ids", idsT);
-      OnnxTensor maskT = OnnxTensor.createTensor(env, LongBuffer.wrap(attention),
-          new long[] {batch, attention.length / batch});
-      made.add(maskT);
-      in.put("attention_mask", maskT);
-      if (hasPositionIds) {
+      if (accepted.contains("attention_mask")) {
+        OnnxTensor maskT = OnnxTensor.createTensor(env, LongBuffer.wrap(attention),
+            new long[] {batch, attention.length / batch});
+        made.add(maskT);
+        in.put("attention_mask", maskT);
+      }
+      if (accepted.contains("position_ids")) {
         OnnxTensor posT = OnnxTensor.createTensor(env, LongBuffer.wrap(positions), new long[] {batch, width});
         made.add(posT);
         in.put("position_ids", posT);
@@ -107,10 +127,18 @@ final class CompiledDecoder implements AutoCloseable {
       Set<String> outs = new HashSet<>(presentNames);
       outs.add("logits");
       outs.addAll(wantedCaptures);
-      return session.run(in, outs);
+      return target.run(in, outs);
     } finally {
       made.forEach(OnnxTensor::close);
     }
+  }
+
+  private static boolean isEmpty(Map<String, OnnxTensor> past) {
+    for (OnnxTensor t : past.values()) {
+      long[] s = t.getInfo().getShape();
+      return s.length == 4 && s[2] == 0;
+    }
+    return true;
   }
 
   /** Maps this pass's presents to next pass's past names (tensors still owned by {@code result}). */
@@ -124,6 +152,12 @@ final class CompiledDecoder implements AutoCloseable {
 
   @Override
   public void close() throws OrtException {
-    session.close();
+    try {
+      session.close();
+    } finally {
+      if (prefill != null) {
+        prefill.close();
+      }
+    }
   }
 }

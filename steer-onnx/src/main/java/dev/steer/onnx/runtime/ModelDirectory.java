@@ -24,7 +24,8 @@ import java.util.Optional;
  * beside the graph as external data ({@code *.onnx_data}); they are read from this directory.
  *
  * @param root the directory
- * @param graph the decoder graph to rewrite and run
+ * @param graph the decoder graph: {@code model.onnx}, {@code decoder_model_merged.onnx}, or for a split
+ *     export the no-past {@code decoder_model.onnx}
  * @param withPastGraph the separate with-past decoder, if the export is split
  * @param config the parsed configuration
  */

@@ -4,13 +4,11 @@ import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
 import static com.google.common.base.Preconditions.checkState;
 
-import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import com.google.common.collect.ImmutableSet;
-import com.google.protobuf.InvalidProtocolBufferException;
 import dev.steer.extract.ContrastiveActivations;
 import dev.steer.extract.ExtractionMethod;
 import dev.steer.extract.TokenPosition;
@@ -23,16 +21,13 @@ import dev.steer.onnx.SteerableModel;
 import dev.steer.onnx.generate.Generation;
 import dev.steer.onnx.generate.GenerationConfig;
 import dev.steer.onnx.generate.TokenListener;
-import dev.steer.onnx.graph.GraphMappingException;
 import dev.steer.onnx.graph.ResidualStreamMap;
 import dev.steer.onnx.tokenize.TextTokenizer;
 import dev.steer.onnx.tokenize.TokenizerException;
 import dev.steer.plan.ModelShape;
 import dev.steer.plan.SteeringPlan;
 import dev.steer.vector.SteeringVector;
-import java.io.IOException;
 import java.nio.FloatBuffer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -49,7 +44,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * A decoder-only model exported to ONNX (Hugging Face Optimum layout, see {@link ModelDirectory}), steered
  * in-process through ONNX Runtime.
  *
- * <p>On open the graph's residual stream is mapped structurally ({@link ResidualStreamMap}). Each plan
+ * <p>All three Optimum layouts load. On open the graph's residual stream is mapped structurally ({@link
+ * ResidualStreamMap}); a split export maps both of its decoders, and a merged one is first split into its
+ * with-past and no-past branches, each inlined into a standalone graph. The prefill of such an export runs
+ * the no-past decoder and every later step the with-past decoder, both rewritten for the same plan (which
+ * keeps two sessions, and so two copies of the weights, per compiled plan shape). Each plan
  * <i>shape</i> and capture set compiles once into a rewritten graph whose steering values are graph inputs,
  * so new vectors, strengths, angles or scopes reuse the cached session; the unsteered model runs the graph
  * with no edits inserted.
@@ -97,24 +96,8 @@ public final class OnnxSteerableModel implements SteerableModel {
   public static OnnxSteerableModel open(Path directory, ExecutionDevice device) throws ModelLoadException {
     checkNotNull(device, "device");
     ModelDirectory dir = ModelDirectory.open(directory);
-    if (dir.layout() != ModelDirectory.Layout.SINGLE) {
-      throw new ModelLoadException(dir.graph() + ": the " + dir.layout() + " export layout is not supported"
-          + " yet; export a single decoder with past_key_values (Optimum's model.onnx)");
-    }
-    ModelProto proto;
-    try {
-      proto = ModelProto.parseFrom(Files.readAllBytes(dir.graph()));
-    } catch (InvalidProtocolBufferException e) {
-      throw new ModelLoadException(dir.graph() + " is not a valid ONNX model: " + e.getMessage(), e);
-    } catch (IOException e) {
-      throw new ModelLoadException("cannot read " + dir.graph() + ": " + e.getMessage(), e);
-    }
-    ResidualStreamMap map;
-    try {
-      map = ResidualStreamMap.discover(proto);
-    } catch (GraphMappingException e) {
-      throw new ModelLoadException(dir.graph() + ": " + e.getMessage(), e);
-    }
+    DecoderGraphs graphs = DecoderGraphs.load(dir);
+    ResidualStreamMap map = graphs.withPastMap();
     if (map.layers() != dir.config().layers() || map.hiddenSize() != dir.config().hiddenSize()) {
       throw new ModelLoadException(dir.graph() + ": the graph has " + map.layers() + " blocks of width "
           + map.hiddenSize() + " but config.json says " + dir.config().layers() + " and "
@@ -131,8 +114,7 @@ public final class OnnxSteerableModel implements SteerableModel {
       throw new ModelLoadException(dir.tokenizer() + " produces token ids up to " + (tok.vocabSize() - 1)
           + " but the model's vocabulary has " + dir.config().vocabSize() + " entries");
     }
-    SessionFactory factory = new SessionFactory(OrtEnvironment.getEnvironment(), proto, map,
-        dir.graph().toAbsolutePath().getParent(), device, dir.config());
+    SessionFactory factory = new SessionFactory(OrtEnvironment.getEnvironment(), graphs, device, dir.config());
     OnnxSteerableModel model = new OnnxSteerableModel(dir, tok, map, factory);
     try {
       model.decoder(SteeringPlan.empty().shape(), Set.of()); // fail now, not on first use

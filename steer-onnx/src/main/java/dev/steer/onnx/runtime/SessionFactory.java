@@ -11,35 +11,46 @@ import dev.steer.onnx.graph.ResidualStreamMap;
 import java.nio.file.Path;
 import java.util.Set;
 
-/** Rewrites the model graph for a plan layout and capture set, and opens an ONNX Runtime session on it. */
+/**
+ * Rewrites the model's decoder graph(s) for a plan layout and capture set, and opens ONNX Runtime sessions
+ * on them: one for a single decoder, two (the no-past prefill and the with-past step decoder, rewritten with
+ * the same layout and captures) for split and merged exports.
+ */
 final class SessionFactory {
 
   private final OrtEnvironment env;
-  private final ModelProto model;
-  private final ResidualStreamMap map;
-  private final Path weightsFolder;
+  private final DecoderGraphs graphs;
   private final ExecutionDevice device;
   private final ModelConfig config;
 
-  SessionFactory(OrtEnvironment env, ModelProto model, ResidualStreamMap map, Path weightsFolder,
-      ExecutionDevice device, ModelConfig config) {
+  SessionFactory(OrtEnvironment env, DecoderGraphs graphs, ExecutionDevice device, ModelConfig config) {
     this.env = env;
-    this.model = model;
-    this.map = map;
-    this.weightsFolder = weightsFolder;
+    this.graphs = graphs;
     this.device = device;
     this.config = config;
   }
 
   CompiledDecoder compile(PlanLayout layout, Set<HookPoint> captures) throws OrtException {
-    ModelProto rewritten = GraphRewriter.rewrite(model, map, captures, layout.slots());
-    OrtSession session = open(env, rewritten.toByteArray(), weightsFolder, device);
+    OrtSession step = session(graphs.withPast(), graphs.withPastMap(), layout, captures);
+    OrtSession prefill = null;
     try {
-      return new CompiledDecoder(env, session, layout, captures, config);
+      if (graphs.noPast().isPresent()) {
+        prefill = session(graphs.noPast().get(), graphs.noPastMap().orElseThrow(), layout, captures);
+      }
+      return new CompiledDecoder(env, step, prefill, layout, captures, config);
     } catch (OrtException | RuntimeException e) {
-      session.close();
+      step.close();
+      if (prefill != null) {
+        prefill.close();
+      }
       throw e;
     }
+  }
+
+  private OrtSession session(ModelProto model, ResidualStreamMap map, PlanLayout layout, Set<HookPoint> captures)
+      throws OrtException {
+    ModelProto rewritten = GraphRewriter.rewrite(model, map, captures, layout.slots());
+    return open(env, rewritten.toByteArray(), graphs.weightsFolder(), device);
   }
 
   /** Opens a session on model bytes whose external weights (if any) live in {@code weightsFolder}. */

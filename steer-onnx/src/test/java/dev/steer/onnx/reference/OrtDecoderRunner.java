@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Test helper: runs an exported decoder-with-past model in ONNX Runtime, feeding each step's {@code
@@ -88,6 +89,8 @@ public final class OrtDecoderRunner implements AutoCloseable {
 
   /**
    * One call. {@code past} is the previous step (null for an empty cache); {@code mask} covers past + seq.
+   * Past key/values are fed only if the graph declares them, and a merged graph's {@code use_cache_branch}
+   * is true iff {@code past} is given.
    */
   public Step run(long[][] ids, long[][] mask, long[][] positions, Step past) throws OrtException {
     int batch = ids.length;
@@ -100,8 +103,12 @@ public final class OrtDecoderRunner implements AutoCloseable {
       inputs.put("input_ids", longs(ids));
       inputs.put("attention_mask", longs(mask));
       inputs.put("position_ids", longs(positions));
+      Set<String> declared = session.getInputNames();
+      if (declared.contains("use_cache_branch")) {
+        inputs.put("use_cache_branch", OnnxTensor.createTensor(env, new boolean[] {past != null}));
+      }
       long[] pastShape = {batch, config.numKvHeads(), pastLen, config.headDim()};
-      for (int i = 0; i < config.numLayers(); i++) {
+      for (int i = 0; declared.contains("past_key_values." + i + ".key") && i < config.numLayers(); i++) {
         float[] k = past == null ? new float[0] : past.keys().get(i);
         float[] v = past == null ? new float[0] : past.values().get(i);
         inputs.put("past_key_values." + i + ".key", floats(k, pastShape));
