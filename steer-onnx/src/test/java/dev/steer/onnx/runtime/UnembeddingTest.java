@@ -36,6 +36,18 @@ class UnembeddingTest {
   }
 
   @Test
+  void mergedExportsAreReadFromTheirWithPastBranch(@TempDir Path dir) throws IOException {
+    assertUnembeddingIs(Architecture.GPT2, "transformer.wte.weight", dir, DecoderExporter.Layout.MERGED,
+        DecoderExporter.WeightStorage.EXTERNAL_DATA);
+  }
+
+  @Test
+  void splitExportsAreReadFromTheirWithPastDecoder(@TempDir Path dir) throws IOException {
+    assertUnembeddingIs(Architecture.LLAMA, "lm_head.weight", dir, DecoderExporter.Layout.SPLIT,
+        DecoderExporter.WeightStorage.INLINE);
+  }
+
+  @Test
   void halfPrecisionBitsConvertExactly() {
     assertEquals(1.0f, Unembeddings.halfToFloat((short) 0x3c00));
     assertEquals(-2.0f, Unembeddings.halfToFloat((short) 0xc000));
@@ -48,8 +60,13 @@ class UnembeddingTest {
   /** W_U row i equals row i of the named [V, d] weight. */
   private static void assertUnembeddingIs(
       Architecture a, String weight, Path dir, DecoderExporter.WeightStorage storage) throws IOException {
+    assertUnembeddingIs(a, weight, dir, DecoderExporter.Layout.SINGLE, storage);
+  }
+
+  private static void assertUnembeddingIs(Architecture a, String weight, Path dir, DecoderExporter.Layout layout,
+      DecoderExporter.WeightStorage storage) throws IOException {
     DecoderWeights w = TinyModelDirs.weights(a);
-    DecoderExporter.export(TinyModelDirs.config(a), w, dir, storage);
+    DecoderExporter.export(TinyModelDirs.config(a), w, dir, layout, storage);
     WordLevelTokenizerJson.of(TinyModelDirs.words(), true).writeTo(dir);
     try (OnnxSteerableModel m = OnnxSteerableModel.open(dir)) {
       float[][] u = m.unembedding();
