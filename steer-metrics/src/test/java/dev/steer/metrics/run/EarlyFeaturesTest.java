@@ -103,6 +103,19 @@ class EarlyFeaturesTest {
   }
 
   @Test
+  void stepsAfterAnEarlyStopRepeatTheLastStepReached() {
+    SteerableModel m = TinyModels.llama();
+    SteeringPlan plan = SteeringPlan.of(L0, Additive.of(V, ALPHA));
+    String first = m.generate(PROMPT, plan, GenerationConfig.greedy(1)).text();
+    GenerationConfig stopAtFirst = GenerationConfig.builder().stopStrings(List.of(first)).build();
+    FeatureVector f = EarlyFeatures.forAdditive(m, PROMPT, V, ALPHA, L0, stopAtFirst);
+    assertEquals(1.0, f.get("magdiff_ratio_t5_l1"));
+    assertEquals(0.0, f.get("cossim_delta_t3_l2"));
+    assertEquals(f.get("kl_t0"), f.get("kl_t5"));
+    assertEquals(f.get("bf_t0"), f.get("bf_t1"));
+  }
+
+  @Test
   void layersBeyondTheModelAreRejectedWithTheFix() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> EarlyFeatures.extract(TinyModels.llama(), PROMPT, SteeringPlan.of(L0, Additive.of(V, 1.0)), L0,
