@@ -44,6 +44,7 @@ public final class NextTokenStats {
   private double entropy;
   private double topKEntropy;
   private double topKMass;
+  private int topKOutcomes;
 
   /** A workspace with k = {@value #DEFAULT_TOP_K}. */
   public NextTokenStats() {
@@ -124,9 +125,11 @@ public final class NextTokenStats {
       }
       topKEntropy = clampEntropy(Math.log(sk) - tk / sk, heap.size());
       topKMass = Math.min(1.0, sk / s);
+      topKOutcomes = heap.size();
     } else {
       topKEntropy = entropy;
       topKMass = 1.0;
+      topKOutcomes = support;
     }
     measured = true;
     return this;
@@ -151,7 +154,8 @@ public final class NextTokenStats {
   /** Branching factor exp(H_k), in [1, min(k, V)]. */
   public double branchingFactor() {
     checkMeasured();
-    return Math.exp(topKEntropy);
+    // exp(ln n) can round to one ulp above n
+    return Math.min(Math.exp(topKEntropy), topKOutcomes);
   }
 
   /** Σ p over the kept top-k tokens (1 if k ≥ V): how much probability the truncation dropped. */

@@ -5,7 +5,9 @@ import static com.google.common.base.Preconditions.checkNotNull;
 
 import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The ordered names of the early-token steerability features for a set of decoding steps and layer
@@ -29,7 +31,10 @@ import java.util.List;
  * {@code magdiff_t1_l2}: step 1, layer L+2); its global {@code M_mean}, {@code M_std}, {@code M_max},
  * {@code M_min}; per step (row) {@code M_t{t}_mean}, {@code _std}, {@code _max}; per offset (column)
  * {@code M_l{o}_mean}, {@code _std}, {@code _max}. Last come {@code vector_norm} (‖v‖) and
- * {@code alpha}. Immutable and thread-safe.
+ * {@code alpha}. A schema {@linkplain #withExtraColumns extended} with extra named columns (e.g. the
+ * per-step branching factor and KL of {@code dev.steer.metrics.run.EarlyFeatures}) lists them after
+ * {@code alpha}, in the order given; {@link SteerabilityFeatures} computes only base schemas. Immutable
+ * and thread-safe.
  */
 public final class FeatureSchema {
 
@@ -44,13 +49,20 @@ public final class FeatureSchema {
 
   private final ImmutableList<Integer> steps;
   private final ImmutableList<Integer> layerOffsets;
+  private final ImmutableList<String> extraColumns;
   private final ImmutableList<Block> blocks;
   private final ImmutableList<String> names;
   private final ImmutableMap<String, Integer> index;
 
   private FeatureSchema(ImmutableList<Integer> steps, ImmutableList<Integer> layerOffsets) {
+    this(steps, layerOffsets, ImmutableList.of());
+  }
+
+  private FeatureSchema(
+      ImmutableList<Integer> steps, ImmutableList<Integer> layerOffsets, ImmutableList<String> extraColumns) {
     this.steps = steps;
     this.layerOffsets = layerOffsets;
+    this.extraColumns = extraColumns;
     ImmutableList<Integer> laterSteps = steps.subList(1, steps.size());
     ImmutableList<Integer> deeperOffsets =
         layerOffsets.get(0) == 0 ? layerOffsets.subList(1, layerOffsets.size()) : layerOffsets;
@@ -68,6 +80,7 @@ public final class FeatureSchema {
       addNames(block, n);
     }
     n.add("vector_norm", "alpha");
+    n.addAll(extraColumns);
     this.names = n.build();
     ImmutableMap.Builder<String, Integer> m = ImmutableMap.builder();
     for (int i = 0; i < names.size(); i++) {
@@ -149,6 +162,36 @@ public final class FeatureSchema {
     }
   }
 
+  /**
+   * This schema with {@code names} appended after its last column (after any extra columns it already
+   * has). Names must be non-empty, use only {@code [a-z0-9_]} (so CSV needs no quoting) and be new.
+   *
+   * @throws IllegalArgumentException if a name is empty, has another character, or repeats a column
+   */
+  public FeatureSchema withExtraColumns(List<String> names) {
+    checkNotNull(names, "names");
+    ImmutableList<String> extra =
+        ImmutableList.<String>builder().addAll(extraColumns).addAll(names).build();
+    Set<String> seen = new HashSet<>(this.names);
+    for (String name : names) {
+      checkNotNull(name, "extra column name");
+      checkArgument(
+          name.matches("[a-z0-9_]+"), "extra column name must match [a-z0-9_]+: '%s'", name);
+      checkArgument(seen.add(name), "extra column %s repeats a column of the schema", name);
+    }
+    return new FeatureSchema(steps, layerOffsets, extra);
+  }
+
+  /** The extra columns appended after {@code alpha}, in order; empty for a base schema. */
+  public ImmutableList<String> extraColumns() {
+    return extraColumns;
+  }
+
+  /** This schema without its extra columns (itself if it has none). */
+  public FeatureSchema base() {
+    return extraColumns.isEmpty() ? this : new FeatureSchema(steps, layerOffsets);
+  }
+
   /** Decoding steps, the rows of the hidden-state inputs. */
   public ImmutableList<Integer> steps() {
     return steps;
@@ -193,16 +236,18 @@ public final class FeatureSchema {
   public boolean equals(Object o) {
     return o instanceof FeatureSchema other
         && steps.equals(other.steps)
-        && layerOffsets.equals(other.layerOffsets);
+        && layerOffsets.equals(other.layerOffsets)
+        && extraColumns.equals(other.extraColumns);
   }
 
   @Override
   public int hashCode() {
-    return 31 * steps.hashCode() + layerOffsets.hashCode();
+    return (31 * steps.hashCode() + layerOffsets.hashCode()) * 31 + extraColumns.hashCode();
   }
 
   @Override
   public String toString() {
-    return "FeatureSchema{steps=" + steps + ", layerOffsets=" + layerOffsets + ", size=" + size() + "}";
+    return "FeatureSchema{steps=" + steps + ", layerOffsets=" + layerOffsets
+        + (extraColumns.isEmpty() ? "" : ", extraColumns=" + extraColumns) + ", size=" + size() + "}";
   }
 }

@@ -53,6 +53,10 @@ public final class SteerabilityFeatures {
       double alpha) {
     checkNotNull(schema, "schema");
     checkArgument(
+        schema.extraColumns().isEmpty(),
+        "the schema has extra columns %s; compute the base schema's features and append their values",
+        schema.extraColumns());
+    checkArgument(
         Double.isFinite(vectorNorm) && vectorNorm >= 0, "vectorNorm must be finite and >= 0: %s", vectorNorm);
     checkArgument(Double.isFinite(alpha), "alpha must be finite: %s", alpha);
     int steps = schema.steps().size();

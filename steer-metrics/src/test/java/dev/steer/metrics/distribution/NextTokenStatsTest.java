@@ -174,4 +174,11 @@ class NextTokenStatsTest {
     assertThrows(IllegalArgumentException.class, () -> stats.measure(new float[] {Float.NaN}));
     assertThrows(IllegalStateException.class, stats::branchingFactor);
   }
+
+  @Test
+  void branchingFactorOfAUniformTopKNeverExceedsKThroughRounding() {
+    // exp(ln 3) is 3.0000000000000004 in double
+    assertEquals(3.0, new NextTokenStats(3).measure(new float[] {0, 0, 0}).branchingFactor());
+    assertEquals(3.0, new NextTokenStats(3).measure(new float[] {0, 0, 0, -5}).branchingFactor());
+  }
 }

@@ -132,4 +132,26 @@ class FeatureSchemaTest {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> FeatureSchema.of(many, many));
     assertTrue(e.getMessage().contains("200 steps × 200 layer offsets"), e.getMessage());
   }
+
+  @Test
+  void extraColumnsFollowAlphaAndTakePartInEquality() {
+    FeatureSchema base = FeatureSchema.of(List.of(0, 1), List.of(0, 2));
+    FeatureSchema extended = base.withExtraColumns(List.of("bf_t0", "kl_t0"));
+    assertEquals(base.size() + 2, extended.size());
+    assertEquals(List.of("alpha", "bf_t0", "kl_t0"), extended.names().subList(base.size() - 1, base.size() + 2));
+    assertEquals(base.size() + 1, extended.indexOf("kl_t0"));
+    assertNotEquals(base, extended);
+    assertEquals(base, extended.base());
+    assertEquals(extended, base.withExtraColumns(List.of("bf_t0")).withExtraColumns(List.of("kl_t0")));
+  }
+
+  @Test
+  void extraColumnsMustBeNewCsvSafeNames() {
+    FeatureSchema base = FeatureSchema.of(List.of(0), List.of(0));
+    IllegalArgumentException dup =
+        assertThrows(IllegalArgumentException.class, () -> base.withExtraColumns(List.of("alpha")));
+    assertTrue(dup.getMessage().contains("alpha"), dup.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> base.withExtraColumns(List.of("a,b")));
+    assertThrows(IllegalArgumentException.class, () -> base.withExtraColumns(List.of("")));
+  }
 }

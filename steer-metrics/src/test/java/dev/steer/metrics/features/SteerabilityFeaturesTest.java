@@ -181,4 +181,12 @@ class SteerabilityFeaturesTest {
     assertThrows(
         IllegalArgumentException.class, () -> SteerabilityFeatures.compute(SCHEMA, STEERED, REPLAY, U, -1, 1));
   }
+
+  @Test
+  void aSchemaWithExtraColumnsIsRejectedBecauseOnlyTheCallerKnowsTheirValues() {
+    FeatureSchema extended = SCHEMA.withExtraColumns(List.of("kl_t0"));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> SteerabilityFeatures.compute(extended, STEERED, REPLAY, U, 2.5, 0.4));
+    assertTrue(e.getMessage().contains("kl_t0"), e.getMessage());
+  }
 }

@@ -131,6 +131,27 @@ public final class OnnxSteerableModel implements SteerableModel {
     return directory.config();
   }
 
+  /**
+   * W_U, the unembedding that turns the final (normalised) hidden row into logits, as V rows of length
+   * d, read from the graph's LM-head weight: a MatMul or Gemm initializer, or the token embedding table
+   * where the head is tied through a Transpose; a final logit soft-cap after it is skipped. For the logit
+   * lens (e.g. concept KL). Reads the graphs and the weight from disk on every call (V·d floats): keep
+   * the result.
+   *
+   * @throws ModelLoadException if the graph's logits do not come from such a weight, or its data cannot
+   *     be read
+   */
+  public float[][] unembedding() throws ModelLoadException {
+    // the with-past decoder: for a merged export, its branch inlined into a standalone graph
+    DecoderGraphs graphs = DecoderGraphs.load(directory);
+    float[][] w = Unembeddings.read(graphs.withPast().getGraph(), graphs.weightsFolder());
+    if (w.length != directory.config().vocabSize() || w[0].length != shape.hiddenSize()) {
+      throw new ModelLoadException(directory.graph() + ": the LM head weight is " + w.length + " × " + w[0].length
+          + " but the model has " + directory.config().vocabSize() + " tokens of width " + shape.hiddenSize());
+    }
+    return w;
+  }
+
   /** Where each hook point lives in the graph (what {@code steer inspect} prints). */
   public ResidualStreamMap residualStream() {
     return map;
