@@ -124,22 +124,29 @@ final class TestbedModelDefinition {
     SDVariable tokens = sd.placeHolder(TOKENS, DataType.INT32, -1, t);
     SDVariable targets = sd.placeHolder(TARGETS, DataType.FLOAT, -1, config.vocabSize());
 
-    int[] positions = new int[t];
     float[] mask = new float[t * t];
+    float[] firstPositions = new float[t * config.maxPositions()];
     for (int i = 0; i < t; i++) {
-      positions[i] = i;
+      firstPositions[i * config.maxPositions() + i] = 1;
       for (int j = i + 1; j < t; j++) {
         mask[i * t + j] = MASKED;
       }
     }
     SDVariable causalMask = sd.constant("causal_mask", Nd4j.create(mask, new long[] {t, t}, 'c'));
+    SDVariable positionSelector =
+        sd.constant(
+            "position_selector",
+            Nd4j.create(firstPositions, new long[] {t, config.maxPositions()}, 'c'));
 
+    // Embedding lookups are one-hot products: SameDiff M2.1's gather gradient builds a control-flow loop
+    // that is slow and fails for a second gather in the same graph.
     SDVariable wte = p.get("transformer.wte.weight");
-    SDVariable tokenEmbeddings = sd.gather(wte, sd.reshape(tokens, -1), 0);
-    SDVariable positionEmbeddings = sd.gather(p.get("transformer.wpe.weight"), positions, 0);
+    SDVariable oneHot =
+        sd.reshape(sd.oneHot(tokens, config.vocabSize(), -1, 1.0, 0.0, DataType.FLOAT), -1, config.vocabSize());
+    SDVariable positionEmbeddings = positionSelector.mmul(p.get("transformer.wpe.weight"));
     // Residual stream kept as [B·T, d]; reshaped to [B, T, d] only where positions matter.
     SDVariable x =
-        sd.reshape(sd.reshape(tokenEmbeddings, -1, t, d).add(positionEmbeddings), -1, d);
+        sd.reshape(sd.reshape(oneHot.mmul(wte), -1, t, d).add(positionEmbeddings), -1, d);
 
     double scale = 1 / Math.sqrt(hd);
     for (int i = 0; i < config.numLayers(); i++) {
@@ -162,7 +169,7 @@ final class TestbedModelDefinition {
     SDVariable finalHidden =
         layerNorm(x, p.get("transformer.ln_f.weight"), p.get("transformer.ln_f.bias"));
     SDVariable logits = sd.mmul(LOGITS, finalHidden, wte, false, true, false);
-    SDVariable logProbabilities = sd.nn().logSoftmax(logits, 1);
+    SDVariable logProbabilities = logSoftmax(logits, 1);
     SDVariable loss =
         sd.math().neg(targets.mul(logProbabilities).sum()).div(LOSS, targets.sum());
     sd.setLossVariables(loss);
@@ -172,6 +179,13 @@ final class TestbedModelDefinition {
     SDVariable centred = x.sub(sd.mean(x, true, 1));
     SDVariable variance = sd.mean(centred.mul(centred), true, 1);
     return centred.mul(sd.math().rsqrt(variance.add(config.normEps()))).mul(weight).add(bias);
+  }
+
+  // SameDiff 1.0.0-M2.1 cannot differentiate its log_softmax op (cloning the graph for the gradient fails
+  // with "Integer.values()"), so it is built from primitives.
+  private SDVariable logSoftmax(SDVariable x, int dimension) {
+    SDVariable shifted = x.sub(sd.max(x, true, dimension));
+    return shifted.sub(sd.math().log(sd.math().exp(shifted).sum(true, dimension)));
   }
 
   private SDVariable geluNew(SDVariable x) {
