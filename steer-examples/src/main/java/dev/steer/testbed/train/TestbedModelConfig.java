@@ -1,0 +1,118 @@
+package dev.steer.testbed.train;
+
+import static com.google.common.base.Preconditions.checkArgument;
+
+import com.google.common.collect.ImmutableList;
+import com.google.common.collect.ImmutableMap;
+
+/**
+ * Hyper-parameters of the testbed language model, a GPT-2-shaped decoder: learned token and absolute
+ * position embeddings, {@code numLayers} pre-LayerNorm blocks (causal multi-head self-attention with
+ * biases, then an MLP of width {@code intermediateSize} with the tanh GELU "gelu_new"), a final LayerNorm
+ * and an LM head tied to the token embedding. Immutable.
+ *
+ * <p>Maps one to one onto Hugging Face's {@code GPT2Config}: n_embd = hiddenSize, n_layer = numLayers,
+ * n_head = numHeads, n_inner = intermediateSize, n_positions = maxPositions, layer_norm_epsilon = normEps.
+ *
+ * @param vocabSize token ids 0..vocabSize−1
+ * @param hiddenSize residual-stream width d (a multiple of numHeads)
+ * @param numLayers number of blocks
+ * @param numHeads attention heads, each of width d / numHeads
+ * @param intermediateSize MLP width
+ * @param maxPositions number of learned positions (longest sequence the model reads)
+ * @param normEps epsilon added to the variance inside every LayerNorm
+ */
+public record TestbedModelConfig(
+    int vocabSize,
+    int hiddenSize,
+    int numLayers,
+    int numHeads,
+    int intermediateSize,
+    int maxPositions,
+    double normEps) {
+
+  /** Largest accepted size of any one dimension; keeps every tensor within a Java array. */
+  public static final int MAX_DIMENSION = 1 << 14;
+
+  /** Validates; messages name the offending value. */
+  public TestbedModelConfig {
+    checkDimension("vocabSize", vocabSize);
+    checkDimension("hiddenSize", hiddenSize);
+    checkDimension("numLayers", numLayers);
+    checkDimension("numHeads", numHeads);
+    checkDimension("intermediateSize", intermediateSize);
+    checkDimension("maxPositions", maxPositions);
+    checkArgument(
+        hiddenSize % numHeads == 0,
+        "hiddenSize %s must be a multiple of numHeads %s",
+        hiddenSize,
+        numHeads);
+    checkArgument(normEps > 0 && Double.isFinite(normEps), "normEps must be positive: %s", normEps);
+  }
+
+  /**
+   * The testbed model: 191-token vocabulary, d = 64, 4 layers of 4 heads, MLP 256, 80 positions (a story
+   * has at most 71 words, so {@code <bos>} + words + {@code <eos>} fits), eps 1e-5.
+   */
+  public static TestbedModelConfig standard(int vocabSize) {
+    return new TestbedModelConfig(vocabSize, 64, 4, 4, 256, 80, 1e-5);
+  }
+
+  /** Width of one attention head, {@code hiddenSize / numHeads}. */
+  public int headDim() {
+    return hiddenSize / numHeads;
+  }
+
+  /**
+   * Every parameter tensor's name and shape in Hugging Face GPT-2 checkpoint order and layout (Conv1D
+   * matrices are [in, out]; {@code c_attn}'s columns are q | k | v, each split into heads of headDim
+   * consecutive columns): {@code transformer.wte.weight} [V, d], {@code transformer.wpe.weight} [P, d],
+   * per block i {@code transformer.h.i.ln_1.weight/bias} [d], {@code attn.c_attn.weight} [d, 3d] and
+   * bias [3d], {@code attn.c_proj.weight} [d, d] and bias [d], {@code ln_2.weight/bias} [d], {@code
+   * mlp.c_fc.weight} [d, I] and bias [I], {@code mlp.c_proj.weight} [I, d] and bias [d]; then {@code
+   * transformer.ln_f.weight/bias} [d]. There is no {@code lm_head.weight}: the head is {@code wte}.
+   */
+  public ImmutableMap<String, ImmutableList<Integer>> tensorShapes() {
+    int d = hiddenSize;
+    int inner = intermediateSize;
+    ImmutableMap.Builder<String, ImmutableList<Integer>> b = ImmutableMap.builder();
+    b.put("transformer.wte.weight", ImmutableList.of(vocabSize, d));
+    b.put("transformer.wpe.weight", ImmutableList.of(maxPositions, d));
+    for (int i = 0; i < numLayers; i++) {
+      String p = blockPrefix(i);
+      b.put(p + "ln_1.weight", ImmutableList.of(d));
+      b.put(p + "ln_1.bias", ImmutableList.of(d));
+      b.put(p + "attn.c_attn.weight", ImmutableList.of(d, 3 * d));
+      b.put(p + "attn.c_attn.bias", ImmutableList.of(3 * d));
+      b.put(p + "attn.c_proj.weight", ImmutableList.of(d, d));
+      b.put(p + "attn.c_proj.bias", ImmutableList.of(d));
+      b.put(p + "ln_2.weight", ImmutableList.of(d));
+      b.put(p + "ln_2.bias", ImmutableList.of(d));
+      b.put(p + "mlp.c_fc.weight", ImmutableList.of(d, inner));
+      b.put(p + "mlp.c_fc.bias", ImmutableList.of(inner));
+      b.put(p + "mlp.c_proj.weight", ImmutableList.of(inner, d));
+      b.put(p + "mlp.c_proj.bias", ImmutableList.of(d));
+    }
+    b.put("transformer.ln_f.weight", ImmutableList.of(d));
+    b.put("transformer.ln_f.bias", ImmutableList.of(d));
+    return b.build();
+  }
+
+  /** Total number of parameters. */
+  public long parameterCount() {
+    long n = 0;
+    for (ImmutableList<Integer> shape : tensorShapes().values()) {
+      n += shape.stream().mapToLong(Integer::longValue).reduce(1, (a, c) -> a * c);
+    }
+    return n;
+  }
+
+  static String blockPrefix(int layer) {
+    return "transformer.h." + layer + ".";
+  }
+
+  private static void checkDimension(String name, int value) {
+    checkArgument(
+        value > 0 && value <= MAX_DIMENSION, "%s must be in [1, %s]: %s", name, MAX_DIMENSION, value);
+  }
+}

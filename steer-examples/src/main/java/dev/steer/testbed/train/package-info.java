@@ -1,0 +1,29 @@
+/**
+ * Trains the testbed language model: a GPT-2-shaped decoder ({@link
+ * dev.steer.testbed.train.TestbedModelConfig}) fitted to the stories of {@link
+ * dev.steer.testbed.StoryGrammar#standard()} with ND4J SameDiff automatic differentiation and Adam.
+ *
+ * <ul>
+ *   <li>{@link dev.steer.testbed.train.TestbedTrainer} is the command-line trainer;
+ *   <li>{@link dev.steer.testbed.train.TestbedWeights} holds the parameters under Hugging Face GPT-2
+ *       names and layouts and reads and writes the weights file;
+ *   <li>{@link dev.steer.testbed.train.ReferenceDecoder} is an independent plain-Java forward pass used
+ *       to check the trained graph and to sample from the model.
+ * </ul>
+ *
+ * <p>Token ids are indices in {@link dev.steer.testbed.StoryGrammar#vocabulary()} ({@code <pad>} 0,
+ * {@code <unk>} 1, {@code <bos>} 2, {@code <eos>} 3). Hand-off to the ONNX exporter of {@code
+ * dev.steer.onnx.export} (names, shapes and Conv1D [in, out] layouts already match; the LM head is tied,
+ * so there is no lm_head tensor):
+ *
+ * <pre>{@code
+ * TestbedWeights w = TestbedWeights.read(in);
+ * TestbedModelConfig c = w.config();
+ * DecoderWeights exported = DecoderWeights.of(
+ *     DecoderConfig.builder(Architecture.GPT2).vocabSize(c.vocabSize()).hiddenSize(c.hiddenSize())
+ *         .numLayers(c.numLayers()).numHeads(c.numHeads()).intermediateSize(c.intermediateSize())
+ *         .maxPositions(c.maxPositions()).normEps(c.normEps()).bosTokenId(2).eosTokenId(3).build(),
+ *     w.tensors());
+ * }</pre>
+ */
+package dev.steer.testbed.train;

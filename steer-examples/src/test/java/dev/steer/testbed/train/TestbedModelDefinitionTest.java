@@ -1,0 +1,100 @@
+package dev.steer.testbed.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+class TestbedModelDefinitionTest {
+
+  /** Small but with every dimension distinct, so a transposed or mis-split tensor cannot line up. */
+  private static final TestbedModelConfig SMALL = new TestbedModelConfig(23, 12, 2, 3, 20, 9, 1e-5);
+
+  @Test
+  void sameDiffLogitsEqualTheReferenceDecoderOnRandomWeights() {
+    TestbedWeights weights = TestbedWeights.random(SMALL, 5);
+    int t = 7;
+    int[][] tokens = randomTokens(new Random(6), 3, t);
+    TestbedModelDefinition model = TestbedModelDefinition.create(weights, t);
+    INDArray logits = model.logits(Nd4j.createFromArray(tokens));
+    ReferenceDecoder reference = new ReferenceDecoder(weights);
+    double maxLogit = 0;
+    for (int b = 0; b < tokens.length; b++) {
+      double[][] expected = reference.logits(tokens[b]);
+      for (int p = 0; p < t; p++) {
+        for (int v = 0; v < SMALL.vocabSize(); v++) {
+          maxLogit = Math.max(maxLogit, Math.abs(expected[p][v]));
+          assertEquals(expected[p][v], logits.getDouble(b * t + p, v), 1e-4, "b=" + b + " p=" + p);
+        }
+      }
+    }
+    // Random weights must give logits far from zero, or the comparison would prove nothing.
+    org.junit.jupiter.api.Assertions.assertTrue(maxLogit > 1, "max |logit| " + maxLogit);
+  }
+
+  @Test
+  void sameDiffLossIsTheMeanCrossEntropyOverScoredPositionsOnly() {
+    TestbedWeights weights = TestbedWeights.random(SMALL, 8);
+    int t = 5;
+    int[][] tokens = randomTokens(new Random(9), 2, t);
+    float[][] targets = new float[2 * t][SMALL.vocabSize()];
+    int[][] next = {{3, 4, 5, 0, 0}, {7, 8, 9, 10, 11}};
+    int scored = 0;
+    double expectedSum = 0;
+    ReferenceDecoder reference = new ReferenceDecoder(weights);
+    for (int b = 0; b < 2; b++) {
+      double[][] logits = reference.logits(tokens[b]);
+      int length = b == 0 ? 3 : 5;
+      for (int p = 0; p < length; p++) {
+        targets[b * t + p][next[b][p]] = 1;
+        expectedSum -= logSoftmax(logits[p], next[b][p]);
+        scored++;
+      }
+    }
+    TestbedModelDefinition model = TestbedModelDefinition.create(weights, t);
+    double loss = model.loss(Nd4j.createFromArray(tokens), Nd4j.createFromArray(targets));
+    assertEquals(expectedSum / scored, loss, 1e-5);
+  }
+
+  @Test
+  void variablesHoldTheWeightsTheyWereCreatedFrom() {
+    TestbedWeights weights = TestbedWeights.random(SMALL, 10);
+    TestbedWeights back = TestbedModelDefinition.create(weights, 4).weights();
+    for (String name : weights.names()) {
+      org.junit.jupiter.api.Assertions.assertArrayEquals(weights.get(name), back.get(name), name);
+    }
+  }
+
+  @Test
+  void rejectsAContextLongerThanThePositionTable() {
+    TestbedWeights weights = TestbedWeights.random(SMALL, 1);
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> TestbedModelDefinition.create(weights, 10));
+    org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("contextLength"), e.getMessage());
+  }
+
+  private static double logSoftmax(double[] logits, int index) {
+    double max = Double.NEGATIVE_INFINITY;
+    for (double l : logits) {
+      max = Math.max(max, l);
+    }
+    double sum = 0;
+    for (double l : logits) {
+      sum += Math.exp(l - max);
+    }
+    return logits[index] - max - Math.log(sum);
+  }
+
+  static int[][] randomTokens(Random random, int rows, int length) {
+    int[][] tokens = new int[rows][length];
+    for (int[] row : tokens) {
+      for (int p = 0; p < length; p++) {
+        row[p] = random.nextInt(SMALL.vocabSize());
+      }
+    }
+    return tokens;
+  }
+}
