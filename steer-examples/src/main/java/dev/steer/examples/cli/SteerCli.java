@@ -25,6 +25,7 @@ import picocli.CommandLine.Spec;
     description = "Activation steering of ONNX language models on the JVM.",
     synopsisSubcommandLabel = "COMMAND",
     subcommands = {
+      DemoCommand.class,
       InspectCommand.class,
       ExtractCommand.class,
       GenerateCommand.class,

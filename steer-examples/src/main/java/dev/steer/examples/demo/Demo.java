@@ -1,0 +1,156 @@
+package dev.steer.examples.demo;
+
+import dev.steer.extract.ExtractionMethod;
+import dev.steer.extract.TokenPosition;
+import dev.steer.hook.HookPoint;
+import dev.steer.intervention.Additive;
+import dev.steer.metrics.distribution.DistributionShift;
+import dev.steer.metrics.distribution.NextTokenStats;
+import dev.steer.onnx.Activations;
+import dev.steer.onnx.ComparedGeneration;
+import dev.steer.onnx.generate.Generation;
+import dev.steer.onnx.generate.GenerationConfig;
+import dev.steer.onnx.runtime.OnnxSteerableModel;
+import dev.steer.plan.SteeringPlan;
+import dev.steer.plan.TokenScope;
+import dev.steer.testbed.Concept;
+import dev.steer.testbed.ContrastivePair;
+import dev.steer.testbed.ContrastivePrompts;
+import dev.steer.testbed.Judge;
+import dev.steer.testbed.Testbed;
+import dev.steer.testbed.Verdict;
+import dev.steer.vector.SteeringVector;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * The main job: steering the shipped testbed model towards a few concepts, judged exactly by the testbed's
+ * grammar. For each concept it extracts a mean-difference vector from contrastive stories, prints the
+ * unsteered and steered continuations of a neutral prompt with their concept and fluency scores, then a
+ * strength sweep with success rates, the normalised branching factor and the KL divergence to the
+ * unsteered model.
+ */
+public final class Demo {
+
+  /** Concepts the demo steers towards. */
+  static final List<String> CONCEPTS = List.of("joyful", "london");
+  /** Strengths, as multiples of the mean residual norm at the steered layer. */
+  static final double[] RELATIVE_STRENGTHS = {0, 0.25, 0.5, 1, 2, 4, 8};
+  static final int PAIRS = 32;
+  static final int SAMPLES = 8;
+  static final int NEW_TOKENS = 40;
+  static final String PROMPT = ContrastivePrompts.NEUTRAL_PREFIXES.get(0);
+
+  private Demo() {}
+
+  public static void main(String[] args) throws Exception {
+    PrintWriter out = new PrintWriter(System.out, true);
+    run(out);
+    out.flush();
+  }
+
+  /** Runs the demo, printing to {@code out}. */
+  public static void run(PrintWriter out) throws Exception {
+    long start = System.nanoTime();
+    try (OnnxSteerableModel model = Testbed.open()) {
+      Judge judge = Testbed.judge();
+      HookPoint layer = Testbed.middleLayer(model);
+      out.printf(Locale.ROOT, "Steer demo: the testbed model (%s, %d layers, d=%d, %d tokens), ONNX Runtime on CPU%n",
+          model.config().modelType(), model.shape().layers(), model.shape().hiddenSize(), model.config().vocabSize());
+      double residualNorm = meanNorm(model, layer);
+      out.printf(Locale.ROOT, "Steering at %s (mean residual norm there: %.2f); prompt: \"%s\"%n%n",
+          layer, residualNorm, PROMPT);
+      for (String name : CONCEPTS) {
+        Concept concept = Testbed.grammar().concept(name);
+        SteeringVector v = extract(model, concept, layer).unit();
+        out.printf(Locale.ROOT, "== %s (%s) — mean-difference vector from %d contrastive story pairs%n",
+            concept.name(), concept.family(), PAIRS);
+        double showcase = residualNorm * 2;
+        Generation plain = model.generate(PROMPT, SteeringPlan.empty(), GenerationConfig.greedy(NEW_TOKENS));
+        Generation steered = model.generate(PROMPT, plan(layer, v, showcase), GenerationConfig.greedy(NEW_TOKENS));
+        print(out, "unsteered", plain, judge.score(PROMPT, plain.text(), concept));
+        print(out, String.format(Locale.ROOT, "steered α=%.1f", showcase), steered,
+            judge.score(PROMPT, steered.text(), concept));
+        sweep(out, model, judge, concept, layer, v, residualNorm);
+        out.println();
+      }
+    }
+    out.printf(Locale.ROOT, "done in %.1f s%n", (System.nanoTime() - start) / 1e9);
+  }
+
+  private static SteeringPlan plan(HookPoint layer, SteeringVector v, double alpha) {
+    return SteeringPlan.of(layer, Additive.of(v, alpha), TokenScope.all());
+  }
+
+  static SteeringVector extract(OnnxSteerableModel model, Concept concept, HookPoint layer) {
+    List<ContrastivePair> pairs = ContrastivePrompts.pairs(Testbed.grammar(), concept, PAIRS, 1);
+    return model.extract(
+        pairs.stream().map(p -> p.positive().text()).toList(),
+        pairs.stream().map(p -> p.negative().text()).toList(),
+        layer, ExtractionMethod.MEAN_DIFFERENCE, TokenPosition.MEAN_SKIP_FIRST);
+  }
+
+  /** Mean ‖h‖ over the tokens of a few neutral prompts: the scale that strengths are relative to. */
+  static double meanNorm(OnnxSteerableModel model, HookPoint layer) {
+    double sum = 0;
+    int n = 0;
+    for (String p : ContrastivePrompts.NEUTRAL_PREFIXES) {
+      Activations a = model.capture(p, List.of(layer), SteeringPlan.empty());
+      for (float[] row : a.at(layer)) {
+        double s = 0;
+        for (float x : row) {
+          s += x * x;
+        }
+        sum += Math.sqrt(s);
+        n++;
+      }
+    }
+    return sum / n;
+  }
+
+  private static void sweep(PrintWriter out, OnnxSteerableModel model, Judge judge, Concept concept,
+      HookPoint layer, SteeringVector v, double residualNorm) {
+    out.printf(Locale.ROOT, "   strength sweep, %d samples each (temperature 1):%n", SAMPLES);
+    out.printf(Locale.ROOT, "   %8s %8s %8s %8s %10s %8s %10s%n",
+        "α", "concept", "fluency", "success", "over-steer", "NBF", "KL");
+    NextTokenStats stats = new NextTokenStats();
+    double baselineBf = Double.NaN;
+    for (double rel : RELATIVE_STRENGTHS) {
+      double alpha = rel * residualNorm;
+      double conceptSum = 0;
+      double fluencySum = 0;
+      int success = 0;
+      int over = 0;
+      double bfSum = 0;
+      double klSum = 0;
+      int steps = 0;
+      for (int s = 0; s < SAMPLES; s++) {
+        GenerationConfig cfg = GenerationConfig.sampled(NEW_TOKENS, 1.0, s + 1);
+        ComparedGeneration c = model.generateCompared(PROMPT, plan(layer, v, alpha), cfg, Set.of());
+        Verdict verdict = judge.score(PROMPT, c.steered().text(), concept);
+        conceptSum += verdict.conceptScore();
+        fluencySum += verdict.fluency();
+        success += verdict.label() == Verdict.Label.SUCCESS ? 1 : 0;
+        over += verdict.label() == Verdict.Label.OVER_STEER ? 1 : 0;
+        for (int t = 0; t < c.steps(); t++) {
+          bfSum += stats.measure(c.steeredLogits().get(t)).branchingFactor();
+          klSum += DistributionShift.kl(c.steeredLogits().get(t), c.unsteeredLogits().get(t));
+          steps++;
+        }
+      }
+      double bf = bfSum / steps;
+      if (rel == 0) {
+        baselineBf = bf;
+      }
+      out.printf(Locale.ROOT, "   %8.1f %8.2f %8.2f %6d/%d %8d/%d %8.2f %10.3f%n", alpha, conceptSum / SAMPLES,
+          fluencySum / SAMPLES, success, SAMPLES, over, SAMPLES, bf / baselineBf, klSum / steps);
+    }
+  }
+
+  private static void print(PrintWriter out, String label, Generation g, Verdict v) {
+    out.printf(Locale.ROOT, "   %-14s concept %.2f  fluency %.2f  %-11s | %s%n", label, v.conceptScore(),
+        v.fluency(), v.label(), g.text());
+  }
+}

@@ -1,0 +1,49 @@
+package dev.steer.testbed;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.steer.onnx.runtime.OnnxSteerableModel;
+import dev.steer.plan.SteeringPlan;
+import dev.steer.testbed.train.ReferenceDecoder;
+import dev.steer.testbed.train.TestbedModelConfig;
+import dev.steer.testbed.train.TestbedWeights;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The export of trained weights computes what the trainer's own forward pass computes. */
+class TestbedExportTest {
+
+  @Test
+  void exportedModelReproducesTheTrainersForwardPassOverWordsInTokenizerOrder(@TempDir Path dir)
+      throws IOException {
+    StoryGrammar grammar = StoryGrammar.standard();
+    List<String> vocab = grammar.vocabulary();
+    TestbedWeights weights = TestbedWeights.random(TestbedModelConfig.standard(vocab.size()), 3);
+    try (OnnxSteerableModel model = OnnxSteerableModel.open(TestbedExport.export(weights, grammar, dir))) {
+      String text = "once upon a time , the baker was happy in london .";
+      int[] ids = model.encode(text);
+      String[] words = ("<bos> " + text).split(" ");
+      assertEquals(words.length, ids.length);
+      int[] trainerIds = new int[words.length];
+      for (int i = 0; i < words.length; i++) {
+        trainerIds[i] = vocab.indexOf(words[i]);
+      }
+      double[][] expected = new ReferenceDecoder(weights).logits(trainerIds);
+      float[][] actual = model.logits(ids, SteeringPlan.empty());
+      List<String> tokenizerOrder = TestbedExport.tokenizer(grammar).tokens();
+      for (int p = 0; p < ids.length; p++) {
+        for (int id = 0; id < tokenizerOrder.size(); id++) {
+          double e = expected[p][vocab.indexOf(tokenizerOrder.get(id))];
+          assertTrue(Math.abs(e - actual[p][id]) <= 1e-4 * Math.max(1, Math.abs(e)),
+              "position " + p + " token " + tokenizerOrder.get(id) + ": " + e + " vs " + actual[p][id]);
+        }
+      }
+      assertArrayEquals(new int[] {model.config().bosTokenId()}, new int[] {ids[0]});
+    }
+  }
+}
