@@ -72,9 +72,54 @@ public final class Testbed {
     return new Judge(grammar());
   }
 
-  /** The hook point the demo and tests steer: the residual stream after the middle block. */
-  public static HookPoint middleLayer(OnnxSteerableModel model) {
-    return HookPoint.residPost(model.shape().layers() / 2 - 1);
+  /**
+   * The hook point the demo and tests steer: the residual stream after the last block. In this small
+   * model concept identity is carried by attention to earlier concept words; the last block's output is
+   * where that retrieved identity sits in the stream (measured: earlier blocks steer less cleanly).
+   */
+  public static HookPoint steeringLayer(OnnxSteerableModel model) {
+    return HookPoint.residPost(model.shape().layers() - 1);
+  }
+
+  /** Mean activation at {@code hookPoint} over every token of the neutral prompts. */
+  public static float[] meanActivation(OnnxSteerableModel model, HookPoint hookPoint) {
+    double[] sum = null;
+    int n = 0;
+    for (String p : ContrastivePrompts.NEUTRAL_PREFIXES) {
+      for (float[] row : model.capture(p, java.util.List.of(hookPoint), dev.steer.plan.SteeringPlan.empty())
+          .at(hookPoint)) {
+        if (sum == null) {
+          sum = new double[row.length];
+        }
+        for (int i = 0; i < row.length; i++) {
+          sum[i] += row[i];
+        }
+        n++;
+      }
+    }
+    float[] mean = new float[sum.length];
+    for (int i = 0; i < mean.length; i++) {
+      mean[i] = (float) (sum[i] / n);
+    }
+    return mean;
+  }
+
+  /** Mean ‖h‖ at {@code hookPoint} over every token of the neutral prompts: the scale for strengths. */
+  public static double residualNorm(OnnxSteerableModel model, HookPoint hookPoint) {
+    double sum = 0;
+    int n = 0;
+    for (String p : ContrastivePrompts.NEUTRAL_PREFIXES) {
+      for (float[] row : model.capture(p, java.util.List.of(hookPoint), dev.steer.plan.SteeringPlan.empty())
+          .at(hookPoint)) {
+        double s = 0;
+        for (float x : row) {
+          s += (double) x * x;
+        }
+        sum += Math.sqrt(s);
+        n++;
+      }
+    }
+    return sum / n;
   }
 
   /** Opens the testbed, failing with an unchecked exception (for examples and JShell). */

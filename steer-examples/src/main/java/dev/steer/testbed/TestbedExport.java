@@ -28,6 +28,16 @@ import java.util.Map;
 public final class TestbedExport {
   private TestbedExport() {}
 
+  /** {@code TestbedExport WEIGHTS_FILE OUTPUT_DIR}: exports trained weights as a model directory. */
+  public static void main(String[] args) throws IOException {
+    if (args.length != 2) {
+      System.err.println("usage: TestbedExport WEIGHTS_FILE OUTPUT_DIR");
+      System.exit(2);
+    }
+    Path out = export(TestbedWeights.read(Path.of(args[0])), StoryGrammar.standard(), Path.of(args[1]));
+    System.out.println("wrote " + out.toAbsolutePath());
+  }
+
   /** The tokenizer of the testbed: the grammar's words, {@code <bos>} prepended on encoding. */
   static WordLevelTokenizerJson tokenizer(StoryGrammar grammar) {
     List<String> words = grammar.vocabulary().stream()

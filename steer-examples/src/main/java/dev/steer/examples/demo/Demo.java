@@ -1,12 +1,10 @@
 package dev.steer.examples.demo;
 
 import dev.steer.extract.ExtractionMethod;
-import dev.steer.extract.TokenPosition;
 import dev.steer.hook.HookPoint;
 import dev.steer.intervention.Additive;
 import dev.steer.metrics.distribution.DistributionShift;
 import dev.steer.metrics.distribution.NextTokenStats;
-import dev.steer.onnx.Activations;
 import dev.steer.onnx.ComparedGeneration;
 import dev.steer.onnx.generate.Generation;
 import dev.steer.onnx.generate.GenerationConfig;
@@ -14,6 +12,7 @@ import dev.steer.onnx.runtime.OnnxSteerableModel;
 import dev.steer.plan.SteeringPlan;
 import dev.steer.plan.TokenScope;
 import dev.steer.testbed.Concept;
+import dev.steer.testbed.ConceptVectors;
 import dev.steer.testbed.ContrastivePair;
 import dev.steer.testbed.ContrastivePrompts;
 import dev.steer.testbed.Judge;
@@ -56,10 +55,10 @@ public final class Demo {
     long start = System.nanoTime();
     try (OnnxSteerableModel model = Testbed.open()) {
       Judge judge = Testbed.judge();
-      HookPoint layer = Testbed.middleLayer(model);
+      HookPoint layer = Testbed.steeringLayer(model);
       out.printf(Locale.ROOT, "Steer demo: the testbed model (%s, %d layers, d=%d, %d tokens), ONNX Runtime on CPU%n",
           model.config().modelType(), model.shape().layers(), model.shape().hiddenSize(), model.config().vocabSize());
-      double residualNorm = meanNorm(model, layer);
+      double residualNorm = Testbed.residualNorm(model, layer);
       out.printf(Locale.ROOT, "Steering at %s (mean residual norm there: %.2f); prompt: \"%s\"%n%n",
           layer, residualNorm, PROMPT);
       for (String name : CONCEPTS) {
@@ -86,28 +85,7 @@ public final class Demo {
 
   static SteeringVector extract(OnnxSteerableModel model, Concept concept, HookPoint layer) {
     List<ContrastivePair> pairs = ContrastivePrompts.pairs(Testbed.grammar(), concept, PAIRS, 1);
-    return model.extract(
-        pairs.stream().map(p -> p.positive().text()).toList(),
-        pairs.stream().map(p -> p.negative().text()).toList(),
-        layer, ExtractionMethod.MEAN_DIFFERENCE, TokenPosition.MEAN_SKIP_FIRST);
-  }
-
-  /** Mean ‖h‖ over the tokens of a few neutral prompts: the scale that strengths are relative to. */
-  static double meanNorm(OnnxSteerableModel model, HookPoint layer) {
-    double sum = 0;
-    int n = 0;
-    for (String p : ContrastivePrompts.NEUTRAL_PREFIXES) {
-      Activations a = model.capture(p, List.of(layer), SteeringPlan.empty());
-      for (float[] row : a.at(layer)) {
-        double s = 0;
-        for (float x : row) {
-          s += x * x;
-        }
-        sum += Math.sqrt(s);
-        n++;
-      }
-    }
-    return sum / n;
+    return ConceptVectors.extract(model, Testbed.grammar(), concept, pairs, layer, ExtractionMethod.MEAN_DIFFERENCE);
   }
 
   private static void sweep(PrintWriter out, OnnxSteerableModel model, Judge judge, Concept concept,

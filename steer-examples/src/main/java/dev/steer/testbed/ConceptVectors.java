@@ -1,0 +1,69 @@
+package dev.steer.testbed;
+
+import static com.google.common.base.Preconditions.checkArgument;
+
+import dev.steer.extract.ContrastiveActivations;
+import dev.steer.extract.ExtractionMethod;
+import dev.steer.extract.TokenPosition;
+import dev.steer.extract.VectorExtractor;
+import dev.steer.hook.HookPoint;
+import dev.steer.onnx.SteerableModel;
+import dev.steer.plan.SteeringPlan;
+import dev.steer.vector.SteeringVector;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Concept vectors for the testbed, extracted the way CAA reads activations at the answer token: from the
+ * positions where the model is about to write a word of the concept's family. In each contrastive pair the
+ * two stories are identical except for that family's words, so at those positions the only difference is
+ * what the context says the next family word should be — the direction that steering must push.
+ */
+public final class ConceptVectors {
+  private ConceptVectors() {}
+
+  /**
+   * A vector for {@code target} at {@code hookPoint} from {@code pairs} (positive: the target's story).
+   *
+   * @throws IllegalArgumentException if a story does not tokenize one token per word after {@code <bos>}
+   */
+  public static SteeringVector extract(SteerableModel model, StoryGrammar grammar, Concept target,
+      List<ContrastivePair> pairs, HookPoint hookPoint, ExtractionMethod method) {
+    Set<String> family = new HashSet<>();
+    grammar.family(target.family()).concepts().forEach(c -> family.addAll(c.allWords()));
+    float[][] pos = new float[pairs.size()][];
+    float[][] neg = new float[pairs.size()][];
+    for (int i = 0; i < pairs.size(); i++) {
+      pos[i] = meanBeforeFamilyWords(model, pairs.get(i).positive().text(), hookPoint, family);
+      neg[i] = meanBeforeFamilyWords(model, pairs.get(i).negative().text(), hookPoint, family);
+    }
+    SteeringVector v = VectorExtractor.extract(method, ContrastiveActivations.ofVectors(pos, neg), TokenPosition.LAST);
+    return v.withHookPoint(hookPoint)
+        .withMetadata(v.metadata().withConcept(target.name()).withDetail("position", "before_family_word"));
+  }
+
+  /** Mean activation over the positions whose next word belongs to {@code family}. */
+  static float[] meanBeforeFamilyWords(SteerableModel model, String text, HookPoint hookPoint, Set<String> family) {
+    float[][] rows = model.capture(text, List.of(hookPoint), SteeringPlan.empty()).at(hookPoint);
+    String[] words = text.split(" ");
+    checkArgument(rows.length == words.length + 1,
+        "expected <bos> plus one token per word for '%s', got %s tokens", text, rows.length);
+    float[] sum = new float[rows[0].length];
+    int count = 0;
+    for (int w = 0; w < words.length; w++) {
+      if (family.contains(words[w])) {
+        float[] row = rows[w]; // position w holds the token before word w (row 0 is <bos>)
+        for (int i = 0; i < sum.length; i++) {
+          sum[i] += row[i];
+        }
+        count++;
+      }
+    }
+    checkArgument(count > 0, "no word of the family in '%s'", text);
+    for (int i = 0; i < sum.length; i++) {
+      sum[i] /= count;
+    }
+    return sum;
+  }
+}
