@@ -54,12 +54,14 @@ class TestbedWeightsTest {
   }
 
   @Test
-  void initialWeightsFollowGpt2Initialisation() {
+  void initialWeightsScaleMatricesByFanInAndResidualProjectionsByDepth() {
     TestbedWeights weights = TestbedWeights.initial(SMALL, 2);
     assertTrue(allEqual(weights.get("transformer.h.0.ln_1.weight"), 1f));
     assertTrue(allEqual(weights.get("transformer.h.0.attn.c_attn.bias"), 0f));
-    assertEquals(0.02, std(weights.get("transformer.h.0.mlp.c_fc.weight")), 0.004);
-    assertEquals(0.01, std(weights.get("transformer.h.1.mlp.c_proj.weight")), 0.002);
+    // c_fc [8, 12]: 1/sqrt(8); mlp.c_proj [12, 8]: 1/sqrt(12) / sqrt(2 * 2 layers); wte [11, 8]: 1/sqrt(8).
+    assertEquals(1 / Math.sqrt(8), std(weights.get("transformer.h.0.mlp.c_fc.weight")), 0.05);
+    assertEquals(1 / Math.sqrt(12) / 2, std(weights.get("transformer.h.1.mlp.c_proj.weight")), 0.03);
+    assertEquals(1 / Math.sqrt(8), std(weights.get("transformer.wte.weight")), 0.05);
   }
 
   @Test
