@@ -1,0 +1,49 @@
+package dev.steer.examples.bench;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * One reading of the process's memory: resident set (VmRSS) and its peak (VmHWM) from
+ * {@code /proc/self/status} (−1 where that file does not exist), and the Java heap in use after a GC.
+ *
+ * @param rssKb resident set size, KiB
+ * @param peakRssKb peak resident set size so far, KiB
+ * @param heapUsedBytes heap in use after {@link System#gc()}
+ */
+record MemoryProbe(long rssKb, long peakRssKb, long heapUsedBytes) {
+
+  /** Reads now, after asking for a GC so that heap figures compare across readings. */
+  static MemoryProbe read() {
+    System.gc();
+    long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    return new MemoryProbe(statusField("VmRSS:"), statusField("VmHWM:"), heap);
+  }
+
+  private static long statusField(String field) {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+        if (line.startsWith(field)) {
+          return Long.parseLong(line.substring(field.length()).trim().split("\\s+")[0]);
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
+    return -1;
+  }
+
+  double rssMib() {
+    return rssKb / 1024.0;
+  }
+
+  double peakRssMib() {
+    return peakRssKb / 1024.0;
+  }
+
+  double heapMib() {
+    return heapUsedBytes / (1024.0 * 1024.0);
+  }
+}
