@@ -26,14 +26,19 @@ import java.util.List;
  * @param memoryTokens tokens generated in the memory run ({@code --memory-tokens}; 0 skips it)
  * @param memoryGenerationLength tokens per generation in the memory run ({@code --memory-length})
  * @param out file to write the Markdown report to, or null for standard output only ({@code --out})
+ * @param sections which parts to run ({@code --sections throughput,metrics,capture,compile,memory})
  */
 record BenchOptions(ExecutionDevice device, int threads, List<Architecture> architectures, int hidden,
     int layers, int vocab, int context, int promptWords, int newTokens, List<Integer> batches, int warmup,
-    int reps, int memoryTokens, int memoryGenerationLength, Path out) {
+    int reps, int memoryTokens, int memoryGenerationLength, Path out, List<String> sections) {
+
+  static final List<String> ALL_SECTIONS = List.of("throughput", "metrics", "capture", "compile", "memory");
 
   BenchOptions {
     architectures = List.copyOf(architectures);
     batches = List.copyOf(batches);
+    sections = List.copyOf(sections);
+    checkArgument(ALL_SECTIONS.containsAll(sections), "sections must be among %s: %s", ALL_SECTIONS, sections);
     checkArgument(!architectures.isEmpty(), "no architecture to measure");
     checkArgument(!batches.isEmpty(), "no batch size to measure");
     checkArgument(threads >= 1, "threads must be >= 1: %s", threads);
@@ -51,7 +56,7 @@ record BenchOptions(ExecutionDevice device, int threads, List<Architecture> arch
   static BenchOptions defaults() {
     int cores = Runtime.getRuntime().availableProcessors();
     return new BenchOptions(ExecutionDevice.cpu(cores), cores, List.of(Architecture.GPT2, Architecture.LLAMA),
-        384, 6, 8000, 512, 16, 64, List.of(1, 8), 2, 7, 10_000, 200, null);
+        384, 6, 8000, 512, 16, 64, List.of(1, 8), 2, 7, 10_000, 200, null, ALL_SECTIONS);
   }
 
   /**
@@ -76,6 +81,7 @@ record BenchOptions(ExecutionDevice device, int threads, List<Architecture> arch
     int memoryTokens = o.memoryTokens;
     int memoryLength = o.memoryGenerationLength;
     Path out = null;
+    List<String> sections = o.sections;
     for (int i = 0; i < args.length; i += 2) {
       String name = args[i];
       checkArgument(i + 1 < args.length, "option %s needs a value", name);
@@ -96,13 +102,19 @@ record BenchOptions(ExecutionDevice device, int threads, List<Architecture> arch
         case "--memory-tokens" -> memoryTokens = integer(name, v);
         case "--memory-length" -> memoryLength = integer(name, v);
         case "--out" -> out = Path.of(v);
+        case "--sections" -> sections = List.of(v.split(","));
         default -> throw new IllegalArgumentException("unknown option " + name + "; expected one of --device,"
             + " --threads, --arch, --hidden, --layers, --vocab, --context, --prompt-words, --tokens, --batches,"
-            + " --warmup, --reps, --memory-tokens, --memory-length, --out");
+            + " --warmup, --reps, --memory-tokens, --memory-length, --out, --sections");
       }
     }
     return new BenchOptions(device(device, threads), threads, archs, hidden, layers, vocab, context,
-        promptWords, tokens, batches, warmup, reps, memoryTokens, memoryLength, out);
+        promptWords, tokens, batches, warmup, reps, memoryTokens, memoryLength, out, sections);
+  }
+
+  /** Whether {@code section} is to run. */
+  boolean runs(String section) {
+    return sections.contains(section);
   }
 
   /** The model of one architecture at these sizes. */

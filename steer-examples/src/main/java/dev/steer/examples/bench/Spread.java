@@ -32,6 +32,14 @@ record Spread(double median, double min, double max, int count) {
     return of(r);
   }
 
+  /**
+   * max(numerator) / max(denominator): the ratio of the best repetitions, which interference from other
+   * processes (it only ever slows a run down) disturbs least.
+   */
+  static double bestRatio(double[] numerator, double[] denominator) {
+    return of(numerator).max() / of(denominator).max();
+  }
+
   /** {@code median [min, max]} with {@code digits} decimals. */
   String format(int digits) {
     String f = "%." + digits + "f";

@@ -90,30 +90,38 @@ public final class SteerBenchmark {
         .append(o.reps()).append("\n");
     r.append("- Load average at start: ").append(MachineInfo.loadAverage()).append("\n\n");
 
-    r.append("### Throughput (tokens/s medians; ratios as median [min, max] over repetitions)\n\n");
-    r.append(ThroughputSection.HEADER);
-    for (BenchSubject s : subjects) {
-      for (int batch : o.batches()) {
-        progress("throughput " + s.spec.architecture() + " batch " + batch);
-        r.append(ThroughputSection.row(s, o, batch));
+    if (o.runs("throughput")) {
+      r.append("### Throughput (tokens/s medians; ratios as median [min, max] over repetitions)\n\n");
+      r.append(ThroughputSection.HEADER);
+      for (BenchSubject s : subjects) {
+        for (int batch : o.batches()) {
+          progress("throughput " + s.spec.architecture() + " batch " + batch);
+          r.append(ThroughputSection.row(s, o, batch));
+        }
       }
     }
-    r.append("\n### Metrics per step (batch 1)\n\n").append(CostSection.METRICS_HEADER);
-    for (BenchSubject s : subjects) {
-      progress("metrics " + s.spec.architecture());
-      r.append(CostSection.metrics(s, o));
+    if (o.runs("metrics")) {
+      r.append("\n### Metrics per step (batch 1)\n\n").append(CostSection.METRICS_HEADER);
+      for (BenchSubject s : subjects) {
+        progress("metrics " + s.spec.architecture());
+        r.append(CostSection.metrics(s, o));
+      }
     }
-    r.append("\n### Capture (batch 1; ratios against generate)\n\n").append(CostSection.CAPTURE_HEADER);
-    for (BenchSubject s : subjects) {
-      progress("capture " + s.spec.architecture());
-      r.append(CostSection.capture(s, o));
+    if (o.runs("capture")) {
+      r.append("\n### Capture (batch 1; ratios against generate)\n\n").append(CostSection.CAPTURE_HEADER);
+      for (BenchSubject s : subjects) {
+        progress("capture " + s.spec.architecture());
+        r.append(CostSection.capture(s, o));
+      }
     }
-    r.append("\n### Compiling a plan shape\n\n").append(CostSection.COMPILE_HEADER);
-    for (BenchSubject s : subjects) {
-      progress("compile " + s.spec.architecture());
-      r.append(CostSection.compile(s, o));
+    if (o.runs("compile")) {
+      r.append("\n### Compiling a plan shape\n\n").append(CostSection.COMPILE_HEADER);
+      for (BenchSubject s : subjects) {
+        progress("compile " + s.spec.architecture());
+        r.append(CostSection.compile(s, o));
+      }
     }
-    if (o.memoryTokens() > 0) {
+    if (o.runs("memory") && o.memoryTokens() > 0) {
       r.append("\n### Memory (").append(o.memoryTokens()).append(" tokens in generations of ")
           .append(o.memoryGenerationLength()).append(")\n\n").append(MemorySection.HEADER);
       StringBuilder notes = new StringBuilder();

@@ -107,6 +107,9 @@ final class GenerationRun {
       actTrace.add(new ArrayList<>());
       text[r] = "";
     }
+    // Decoding the whole text after every token costs O(length) per row and step; only stop strings and
+    // streaming need it, otherwise the text is decoded once at the end (same result).
+    boolean textPerStep = !gen.stopStrings().isEmpty() || listener != TokenListener.NONE;
     Set<String> captureNames = new HashSet<>();
     decoder.captures.forEach(h -> captureNames.add(h.name()));
 
@@ -180,7 +183,7 @@ final class GenerationRun {
           if (reason[r] == null) {
             history[r][historyLen[r]++] = token;
             generated.get(r).add(token);
-            reason[r] = stopAfter(r, token, stops, generated.get(r), text, listener, tiedTo[r] < 0);
+            reason[r] = stopAfter(r, token, stops, generated.get(r), text, listener, tiedTo[r] < 0, textPerStep);
           }
           allDone &= reason[r] != null;
         }
@@ -198,6 +201,10 @@ final class GenerationRun {
     List<RowResult> out = new ArrayList<>();
     for (int r = 0; r < batch; r++) {
       int[] toks = generated.get(r).stream().mapToInt(Integer::intValue).toArray();
+      if (!textPerStep) {
+        int kept = reason[r] == Generation.StopReason.STOP_TOKEN ? toks.length - 1 : toks.length;
+        text[r] = kept == 0 ? "" : tokenizer.decode(Arrays.copyOf(toks, kept));
+      }
       Generation g = new Generation(prompts.get(r), promptIds.get(r), toks, text[r],
           reason[r] == null ? Generation.StopReason.MAX_TOKENS : reason[r],
           keepLogits ? logitsTrace.get(r) : List.of());
@@ -206,14 +213,20 @@ final class GenerationRun {
     return out;
   }
 
-  /** Updates the row's text and tells whether it must stop after {@code token}. */
+  /**
+   * Tells whether the row must stop after {@code token} and, when {@code textPerStep}, updates its text
+   * and streams the new piece.
+   */
   private Generation.StopReason stopAfter(int row, int token, Set<Integer> stops, List<Integer> tokens,
-      String[] text, TokenListener listener, boolean leader) {
+      String[] text, TokenListener listener, boolean leader, boolean textPerStep) {
     if (stops.contains(token)) {
       if (leader) {
         listener.onToken(row, token, "");
       }
       return Generation.StopReason.STOP_TOKEN;
+    }
+    if (!textPerStep) {
+      return null;
     }
     int[] ids = tokens.stream().mapToInt(Integer::intValue).toArray();
     String full = tokenizer.decode(ids);
