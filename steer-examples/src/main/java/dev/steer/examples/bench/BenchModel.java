@@ -86,6 +86,19 @@ record BenchModel(Architecture architecture, int hidden, int layers, int vocab, 
     return dir;
   }
 
+  /** Size of the float32 weights in MiB. */
+  double weightMib() {
+    long n = 0;
+    for (java.util.List<Integer> shape : DecoderWeights.expectedShapes(config()).values()) {
+      long e = 1;
+      for (int d : shape) {
+        e *= d;
+      }
+      n += e;
+    }
+    return n * 4 / (1024.0 * 1024.0);
+  }
+
   @Override
   public String toString() {
     return architecture + " d=" + hidden + " L=" + layers + " V=" + vocab + " ctx=" + context;

@@ -26,13 +26,15 @@ import java.util.List;
  * @param memoryTokens tokens generated in the memory run ({@code --memory-tokens}; 0 skips it)
  * @param memoryGenerationLength tokens per generation in the memory run ({@code --memory-length})
  * @param out file to write the Markdown report to, or null for standard output only ({@code --out})
- * @param sections which parts to run ({@code --sections throughput,metrics,capture,compile,memory})
+ * @param sections which parts to run ({@code --sections
+ *     throughput,metrics,capture,streaming,compile,memory})
  */
 record BenchOptions(ExecutionDevice device, int threads, List<Architecture> architectures, int hidden,
     int layers, int vocab, int context, int promptWords, int newTokens, List<Integer> batches, int warmup,
     int reps, int memoryTokens, int memoryGenerationLength, Path out, List<String> sections) {
 
-  static final List<String> ALL_SECTIONS = List.of("throughput", "metrics", "capture", "compile", "memory");
+  static final List<String> ALL_SECTIONS = List.of("throughput", "metrics", "capture", "streaming", "compile",
+      "memory");
 
   BenchOptions {
     architectures = List.copyOf(architectures);

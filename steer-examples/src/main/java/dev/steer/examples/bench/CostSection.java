@@ -107,8 +107,31 @@ final class CostSection {
   }
 
   /**
+   * generate with a streaming listener (text decoded after every token, as all generations did before
+   * the runtime learned to decode once at the end) against generate without one, at the memory run's
+   * generation length where the per-token decode of the growing text costs most.
+   */
+  static String streaming(BenchSubject s, BenchOptions o) throws Exception {
+    String prompt = s.prompts(1, o.promptWords(), 23).get(0);
+    int n = o.memoryGenerationLength();
+    GenerationConfig greedy = GenerationConfig.greedy(n);
+    dev.steer.onnx.generate.TokenListener ignore = (row, token, delta) -> { };
+    double[][] w = Alternating.tokensPerSecond(List.of(
+        () -> BenchSubject.checkedLength(List.of(s.steer.generate(prompt, SteeringPlan.empty(), greedy)), n),
+        () -> BenchSubject.checkedLength(List.of(s.steer.generate(prompt, SteeringPlan.empty(), greedy, ignore)),
+            n)), o.warmup(), o.reps());
+    return String.format(Locale.ROOT, "| %s | %d | %.0f | %.0f | %s | %.3f | %.0f |%n", s.spec.architecture(), n,
+        Spread.of(w[0]).median(), Spread.of(w[1]).median(), Spread.ofRatios(w[1], w[0]).format(3),
+        Spread.bestRatio(w[1], w[0]), 1e6 * (1 / Spread.of(w[1]).max() - 1 / Spread.of(w[0]).max()));
+  }
+
+  static final String STREAMING_HEADER = "| model | tokens | no listener tok/s | listener tok/s | listener/none"
+      + " | best listener/none | extra µs/token (best) |\n|---|---|---|---|---|---|---|\n";
+
+  /**
    * A one-token generation with a plan of a shape not seen before (ablation at block l, compiled on this
-   * call) against the same shape again with another direction (cached session), for every block.
+   * call) against the same shape again with another direction (cached session), for every block; and
+   * how much the resident set grows per newly compiled shape (each session holds its own weights).
    */
   static String compile(BenchSubject s, BenchOptions o) {
     String prompt = s.prompts(1, o.promptWords(), 17).get(0);
@@ -117,6 +140,7 @@ final class CostSection {
     double[] first = new double[layers];
     double[] cached = new double[layers];
     List<Object> sink = new ArrayList<>();
+    MemoryProbe before = MemoryProbe.read();
     for (int l = 0; l < layers; l++) {
       HookPoint h = HookPoint.residPost(l);
       long start = System.nanoTime();
@@ -126,12 +150,14 @@ final class CostSection {
       sink.add(s.steer.generate(prompt, SteeringPlan.of(h, Ablation.of(s.randomDirection(900 + l))), one));
       cached[l] = (System.nanoTime() - start) / 1e6;
     }
+    MemoryProbe after = MemoryProbe.read();
     Spread f = Spread.of(first);
     Spread c = Spread.of(cached);
-    return String.format(Locale.ROOT, "| %s | %d | %s | %s | %.0f× |%n", s.spec.architecture(), layers,
-        f.format(1), c.format(2), f.median() / c.median());
+    return String.format(Locale.ROOT, "| %s | %d | %s | %s | %.0f× | %.1f | %.1f |%n", s.spec.architecture(), layers,
+        f.format(1), c.format(2), f.median() / c.median(), (after.rssMib() - before.rssMib()) / layers,
+        s.spec.weightMib());
   }
 
   static final String COMPILE_HEADER = "| model | new shapes | first call ms (compile + 1 token) | cached call ms"
-      + " | ratio |\n|---|---|---|---|---|\n";
+      + " | ratio | RSS MiB per new shape | weights MiB |\n|---|---|---|---|---|---|---|\n";
 }

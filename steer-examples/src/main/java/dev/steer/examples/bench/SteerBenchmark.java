@@ -114,6 +114,14 @@ public final class SteerBenchmark {
         r.append(CostSection.capture(s, o));
       }
     }
+    if (o.runs("streaming")) {
+      r.append("\n### Streaming: per-token text decoding (batch 1, unsteered)\n\n")
+          .append(CostSection.STREAMING_HEADER);
+      for (BenchSubject s : subjects) {
+        progress("streaming " + s.spec.architecture());
+        r.append(CostSection.streaming(s, o));
+      }
+    }
     if (o.runs("compile")) {
       r.append("\n### Compiling a plan shape\n\n").append(CostSection.COMPILE_HEADER);
       for (BenchSubject s : subjects) {

@@ -14,7 +14,7 @@ class SteerBenchmarkTest {
     String report = SteerBenchmark.run(BenchOptions.parse("--threads", "1", "--hidden", "32", "--layers", "2",
         "--vocab", "200", "--context", "64", "--prompt-words", "4", "--tokens", "3", "--batches", "1,2",
         "--warmup", "0", "--reps", "1", "--memory-tokens", "8", "--memory-length", "4"));
-    for (String section : new String[] {"### Throughput", "### Metrics", "### Capture", "### Compiling",
+    for (String section : new String[] {"### Throughput", "### Metrics", "### Capture", "### Streaming", "### Compiling",
         "### Memory"}) {
       assertTrue(report.contains(section), section + " missing from:\n" + report);
     }
