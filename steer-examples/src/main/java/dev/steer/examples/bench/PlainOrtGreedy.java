@@ -75,6 +75,7 @@ final class PlainOrtGreedy implements AutoCloseable {
     for (String n : pastNames) {
       past.put(n, OnnxTensor.createTensor(env, FloatBuffer.allocate(0), new long[] {batch, kvHeads, 0, headDim}));
     }
+    Map<String, OnnxTensor> emptyPast = past;
     OrtSession.Result previous = null;
     try {
       int length = 0;
@@ -107,8 +108,6 @@ final class PlainOrtGreedy implements AutoCloseable {
         }
         if (previous != null) {
           previous.close();
-        } else {
-          past.values().forEach(OnnxTensor::close);
         }
         previous = result;
         FloatBuffer logits = ((OnnxTensor) result.get("logits").orElseThrow()).getFloatBuffer();
@@ -131,6 +130,7 @@ final class PlainOrtGreedy implements AutoCloseable {
       if (previous != null) {
         previous.close();
       }
+      emptyPast.values().forEach(OnnxTensor::close);
     }
     return out;
   }
