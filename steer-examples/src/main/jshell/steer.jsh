@@ -19,4 +19,5 @@ import dev.steer.onnx.*;
 import dev.steer.onnx.runtime.*;
 import dev.steer.onnx.generate.*;
 import dev.steer.metrics.distribution.*;
-System.out.println("Steer API imported. Try: var model = OnnxSteerableModel.open(Path.of(\"MODEL_DIR\")); then model.shape()  (/exit to leave)");
+import dev.steer.testbed.*;
+System.out.println("Steer API imported. Try: var model = Testbed.open(); (the shipped model) or OnnxSteerableModel.open(Path.of(\"MODEL_DIR\"))  (/exit to leave)");
