@@ -34,11 +34,11 @@ import java.util.Set;
 public final class Demo {
 
   /** Concepts the demo steers towards. */
-  static final List<String> CONCEPTS = List.of("joyful", "london");
+  static final List<String> CONCEPTS = List.of("joyful", "red");
   /** Strengths, as multiples of the mean residual norm at the steered layer. */
-  static final double[] RELATIVE_STRENGTHS = {0, 0.25, 0.5, 1, 2, 4, 8};
+  static final double[] RELATIVE_STRENGTHS = {0, 0.2, 0.3, 0.4, 0.5, 0.6, 1, 2};
   static final int PAIRS = 32;
-  static final int SAMPLES = 8;
+  static final int SAMPLES = 16;
   static final int NEW_TOKENS = 40;
   static final String PROMPT = ContrastivePrompts.NEUTRAL_PREFIXES.get(0);
 
@@ -66,13 +66,15 @@ public final class Demo {
         SteeringVector v = extract(model, concept, layer).unit();
         out.printf(Locale.ROOT, "== %s (%s) — mean-difference vector from %d contrastive story pairs%n",
             concept.name(), concept.family(), PAIRS);
-        double showcase = residualNorm * 2;
-        Generation plain = model.generate(PROMPT, SteeringPlan.empty(), GenerationConfig.greedy(NEW_TOKENS));
-        Generation steered = model.generate(PROMPT, plan(layer, v, showcase), GenerationConfig.greedy(NEW_TOKENS));
-        print(out, "unsteered", plain, judge.score(PROMPT, plain.text(), concept));
-        print(out, String.format(Locale.ROOT, "steered α=%.1f", showcase), steered,
-            judge.score(PROMPT, steered.text(), concept));
-        sweep(out, model, judge, concept, layer, v, residualNorm);
+        double best = sweep(out, model, judge, concept, layer, v, residualNorm);
+        out.printf(Locale.ROOT, "   side by side at α=%.1f, the strength with the most successes (same seeds):%n", best);
+        for (long seed = 101; seed <= 103; seed++) {
+          GenerationConfig sample = GenerationConfig.sampled(NEW_TOKENS, 1.0, seed);
+          Generation plain = model.generate(PROMPT, SteeringPlan.empty(), sample);
+          Generation steered = model.generate(PROMPT, plan(layer, v, best), sample);
+          print(out, "unsteered", plain, judge.score(PROMPT, plain.text(), concept));
+          print(out, "steered", steered, judge.score(PROMPT, steered.text(), concept));
+        }
         out.println();
       }
     }
@@ -88,13 +90,16 @@ public final class Demo {
     return ConceptVectors.extract(model, Testbed.grammar(), concept, pairs, layer, ExtractionMethod.MEAN_DIFFERENCE);
   }
 
-  private static void sweep(PrintWriter out, OnnxSteerableModel model, Judge judge, Concept concept,
+  /** Prints the sweep table; returns the strength with the most successes. */
+  private static double sweep(PrintWriter out, OnnxSteerableModel model, Judge judge, Concept concept,
       HookPoint layer, SteeringVector v, double residualNorm) {
     out.printf(Locale.ROOT, "   strength sweep, %d samples each (temperature 1):%n", SAMPLES);
     out.printf(Locale.ROOT, "   %8s %8s %8s %8s %10s %8s %10s%n",
         "α", "concept", "fluency", "success", "over-steer", "NBF", "KL");
     NextTokenStats stats = new NextTokenStats();
     double baselineBf = Double.NaN;
+    double bestAlpha = 0;
+    int bestSuccess = -1;
     for (double rel : RELATIVE_STRENGTHS) {
       double alpha = rel * residualNorm;
       double conceptSum = 0;
@@ -119,16 +124,21 @@ public final class Demo {
         }
       }
       double bf = bfSum / steps;
+      if (success > bestSuccess) {
+        bestSuccess = success;
+        bestAlpha = alpha;
+      }
       if (rel == 0) {
         baselineBf = bf;
       }
       out.printf(Locale.ROOT, "   %8.1f %8.2f %8.2f %6d/%d %8d/%d %8.2f %10.3f%n", alpha, conceptSum / SAMPLES,
           fluencySum / SAMPLES, success, SAMPLES, over, SAMPLES, bf / baselineBf, klSum / steps);
     }
+    return bestAlpha;
   }
 
   private static void print(PrintWriter out, String label, Generation g, Verdict v) {
-    out.printf(Locale.ROOT, "   %-14s concept %.2f  fluency %.2f  %-11s | %s%n", label, v.conceptScore(),
+    out.printf(Locale.ROOT, "   %-10s concept %.2f  fluency %.2f  %-11s | %s%n", label, v.conceptScore(),
         v.fluency(), v.label(), g.text());
   }
 }
