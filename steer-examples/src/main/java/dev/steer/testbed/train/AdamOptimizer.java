@@ -28,7 +28,8 @@ final class AdamOptimizer {
 
   /** Optimises the live arrays {@code parameters} (by name). */
   AdamOptimizer(Map<String, INDArray> parameters, double beta1, double beta2, double epsilon) {
-    this.parameters = Map.copyOf(parameters);
+    // Insertion order, so the global norm sums in the same order in every JVM (Map.copyOf's does not).
+    this.parameters = new LinkedHashMap<>(parameters);
     this.beta1 = beta1;
     this.beta2 = beta2;
     this.epsilon = epsilon;
