@@ -19,6 +19,37 @@ import org.junit.jupiter.api.io.TempDir;
 class TestbedExportTest {
 
   @Test
+  void shippedModelIsTheExportOfTheShippedWeights(@TempDir Path dir) throws IOException {
+    TestbedWeights weights;
+    try (java.io.InputStream in = getClass().getResourceAsStream("/dev/steer/testbed/testbed-gpt2.weights")) {
+      weights = TestbedWeights.read(in);
+    }
+    TestbedExport.export(weights, StoryGrammar.standard(), dir);
+    for (String f : Testbed.FILES) {
+      try (java.io.InputStream in = getClass().getResourceAsStream(Testbed.RESOURCES + f)) {
+        assertArrayEquals(in.readAllBytes(), java.nio.file.Files.readAllBytes(dir.resolve(f)), f);
+      }
+    }
+  }
+
+  @Test
+  void shippedModelWritesFluentStoriesAtTemperatureOne() throws IOException {
+    Judge judge = Testbed.judge();
+    Concept any = Testbed.grammar().concept("joyful");
+    double fluency = 0;
+    int n = 40;
+    try (OnnxSteerableModel model = Testbed.open()) {
+      for (int s = 0; s < n; s++) {
+        String prompt = ContrastivePrompts.NEUTRAL_PREFIXES.get(s % 4);
+        String text = model.generate(prompt, SteeringPlan.empty(),
+            dev.steer.onnx.generate.GenerationConfig.sampled(60, 1.0, s)).text();
+        fluency += judge.score(prompt, text, any).fluency();
+      }
+    }
+    assertTrue(fluency / n >= 0.95, "mean fluency " + fluency / n);
+  }
+
+  @Test
   void exportedModelReproducesTheTrainersForwardPassOverWordsInTokenizerOrder(@TempDir Path dir)
       throws IOException {
     StoryGrammar grammar = StoryGrammar.standard();

@@ -99,6 +99,7 @@ class TestbedSteeringTest {
       }
     }
     String report = what + " " + concept.name() + " base " + base + "; " + seen;
+    System.out.println(report); // the measured figures, for the record in the surefire report
     assertTrue(best != null && best.concept() >= minConcept && best.concept() >= base.concept() + minGain,
         report);
     if (!Double.isNaN(overSteer)) {
@@ -108,13 +109,13 @@ class TestbedSteeringTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"joyful", "london", "night", "sailor", "red", "formal"})
+  @ValueSource(strings = {"joyful", "angry", "london", "night", "sailor", "red"})
   void additiveSteeringRaisesTheConceptFluentlyAndOverSteersWhenPushed(String name) {
     Concept concept = Testbed.grammar().concept(name);
     SteeringVector v = vector(concept, layer);
     double norm = Testbed.residualNorm(model, layer);
     assertBothRegimes("additive", concept, a -> Additive.of(v, a * norm),
-        new double[] {0.2, 0.3, 0.4, 0.5, 0.6}, 2.0, 0.6, 0.8, 0.3);
+        new double[] {0.3, 0.45, 0.6, 0.75, 0.9}, 2.5, 0.6, 0.8, 0.3);
   }
 
   @ParameterizedTest
