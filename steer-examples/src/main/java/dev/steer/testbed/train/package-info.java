@@ -19,18 +19,9 @@
  * sentences of 200 stories sampled at temperature 1 are fluent.
  *
  * <p>Token ids are indices in {@link dev.steer.testbed.StoryGrammar#vocabulary()} ({@code <pad>} 0,
- * {@code <unk>} 1, {@code <bos>} 2, {@code <eos>} 3). Hand-off to the ONNX exporter of {@code
- * dev.steer.onnx.export} (names, shapes and Conv1D [in, out] layouts already match; the LM head is tied,
- * so there is no lm_head tensor):
- *
- * <pre>{@code
- * TestbedWeights w = TestbedWeights.read(in);
- * TestbedModelConfig c = w.config();
- * DecoderWeights exported = DecoderWeights.of(
- *     DecoderConfig.builder(Architecture.GPT2).vocabSize(c.vocabSize()).hiddenSize(c.hiddenSize())
- *         .numLayers(c.numLayers()).numHeads(c.numHeads()).intermediateSize(c.intermediateSize())
- *         .maxPositions(c.maxPositions()).normEps(c.normEps()).bosTokenId(2).eosTokenId(3).build(),
- *     w.tensors());
- * }</pre>
+ * {@code <unk>} 1, {@code <bos>} 2, {@code <eos>} 3). {@link dev.steer.testbed.TestbedExport} hands the
+ * weights to the ONNX exporter of {@code dev.steer.onnx.export} (names and Conv1D [in, out] layouts already
+ * match; the tied embedding rows are permuted to the tokenizer's ids), and
+ * {@code steer-examples/build-testbed.sh} trains and exports in one command.
  */
 package dev.steer.testbed.train;
