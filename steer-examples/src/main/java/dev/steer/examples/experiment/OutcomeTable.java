@@ -6,11 +6,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * Per intervention kind and strength, pooled over concepts, methods, layers and prompts: run count,
  * success and over-steer rates, mean judge score, mean run NBF ({@code mean_nbf}) and mean per-step KL
- * ({@code kl_mean}); per method and kind, the best strength's success rate. Writes Markdown tables and
+ * ({@code kl_mean}); per extraction method (and per layer) and kind, the best strength's success rate. Writes Markdown tables and
  * the rate, NBF and KL figures.
  */
 final class OutcomeTable {
@@ -36,10 +38,10 @@ final class OutcomeTable {
     }
   }
 
-  static Map<String, Map<Double, Cell>> byKind(List<ResultRow> rows, String method) {
+  static Map<String, Map<Double, Cell>> byKind(List<ResultRow> rows, Predicate<ResultRow> filter) {
     Map<String, Map<Double, Cell>> cells = new TreeMap<>();
     for (ResultRow r : rows) {
-      if (method == null || method.equals(r.key().method())) {
+      if (filter.test(r)) {
         cells.computeIfAbsent(r.key().kind(), k -> new TreeMap<>())
             .computeIfAbsent(r.key().strength(), s -> new Cell()).add(r);
       }
@@ -48,7 +50,7 @@ final class OutcomeTable {
   }
 
   static void write(List<ResultRow> rows, StringBuilder md, Map<String, String> figures) {
-    Map<String, Map<Double, Cell>> cells = byKind(rows, null);
+    Map<String, Map<Double, Cell>> cells = byKind(rows, r -> true);
     md.append("## Outcomes by kind and strength (all concepts, methods, layers, prompts pooled)\n\n");
     md.append("| kind | strength | runs | success | over-steer | mean score | mean NBF | mean KL (nats) |\n");
     md.append("|---|---|---|---|---|---|---|---|\n");
@@ -82,22 +84,23 @@ final class OutcomeTable {
       kl.add(new SvgFigure.Panel(kind, xLabel, "KL (nats)", List.of(new SvgFigure.Series("KL", x, k, true)), false));
     }
     md.append('\n');
-    bestByMethod(rows, md);
+    bestBy(rows, md, "extraction method", r -> r.key().method());
+    bestBy(rows, md, "layer", r -> Integer.toString(r.key().layer()));
     figures.put("experiment-rates.svg", rates.render());
     figures.put("experiment-nbf.svg", nbf.render());
     figures.put("experiment-kl.svg", kl.render());
   }
 
-  private static void bestByMethod(List<ResultRow> rows, StringBuilder md) {
-    List<String> methods = new ArrayList<>(rows.stream().map(r -> r.key().method()).distinct().sorted().toList());
-    md.append("## Best strength's success rate, by extraction method and kind\n\n| method |");
+  private static void bestBy(List<ResultRow> rows, StringBuilder md, String what, Function<ResultRow, String> group) {
+    List<String> methods = new ArrayList<>(rows.stream().map(group).distinct().sorted().toList());
+    md.append("## Best strength's success rate, by ").append(what).append(" and kind\n\n| ").append(what).append(" |");
     List<String> kinds = rows.stream().map(r -> r.key().kind()).distinct().sorted().toList();
     for (String k : kinds) {
       md.append(' ').append(k).append(" |");
     }
     md.append("\n|---|").append("---|".repeat(kinds.size())).append('\n');
     for (String method : methods) {
-      Map<String, Map<Double, Cell>> cells = byKind(rows, method);
+      Map<String, Map<Double, Cell>> cells = byKind(rows, r -> method.equals(group.apply(r)));
       md.append("| ").append(method).append(" |");
       for (String k : kinds) {
         double best = -1;
