@@ -75,9 +75,9 @@ final class SvgFigure {
       double px = x0 + PLOT_W * t / 4.0;
       double py = y0 + PLOT_H - PLOT_H * t / 4.0;
       b.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\" fill=\"#444\">%s</text>%n",
-          px, y0 + PLOT_H + 13, tick(xv)));
+          px, y0 + PLOT_H + 13, tick(xv, (xr[1] - xr[0]) / 4)));
       b.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\" fill=\"#444\">%s</text>%n",
-          x0 - 4, py + 4, tick(yv)));
+          x0 - 4, py + 4, tick(yv, (yr[1] - yr[0]) / 4)));
       b.append(String.format(Locale.ROOT,
           "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#eee\"/>%n", x0, py, x0 + PLOT_W, py));
     }
@@ -151,8 +151,10 @@ final class SvgFigure {
     return new double[] {lo - pad, hi + pad};
   }
 
-  private static String tick(double v) {
-    return Math.abs(v) >= 100 ? String.format(Locale.ROOT, "%.0f", v) : String.format(Locale.ROOT, "%.2g", v);
+  /** v with enough decimals to tell ticks {@code step} apart. */
+  static String tick(double v, double step) {
+    int decimals = (int) Math.max(0, Math.min(6, Math.ceil(-Math.log10(step))));
+    return String.format(Locale.ROOT, "%." + decimals + "f", v);
   }
 
   private static String escape(String s) {
