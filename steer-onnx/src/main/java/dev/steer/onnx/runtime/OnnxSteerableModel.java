@@ -94,7 +94,12 @@ public final class OnnxSteerableModel implements SteerableModel {
    *     unavailable device
    */
   public static OnnxSteerableModel open(Path directory, ExecutionDevice device) throws ModelLoadException {
+    checkNotNull(directory, "directory");
     checkNotNull(device, "device");
+    return NativeStack.call(() -> load(directory, device));
+  }
+
+  private static OnnxSteerableModel load(Path directory, ExecutionDevice device) throws ModelLoadException {
     ModelDirectory dir = ModelDirectory.open(directory);
     DecoderGraphs graphs = DecoderGraphs.load(dir);
     ResidualStreamMap map = graphs.withPastMap();
