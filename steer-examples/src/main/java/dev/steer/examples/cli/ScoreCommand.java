@@ -1,6 +1,7 @@
 package dev.steer.examples.cli;
 
 import com.google.gson.GsonBuilder;
+import dev.steer.metrics.run.LikelihoodProbe;
 import dev.steer.metrics.summary.RunSummary;
 import dev.steer.metrics.summary.Summaries;
 import dev.steer.onnx.generate.GenerationConfig;
@@ -42,6 +43,12 @@ final class ScoreCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print JSON instead of a table.")
   boolean json;
 
+  @Option(names = "--contrasts", paramLabel = "FILE", description = "Optional likelihood effect: lines of"
+      + " PROMPT<TAB>POSITIVE COMPLETION<TAB>NEGATIVE COMPLETION (each completion follows the prompt after"
+      + " one space); reports the mean of"
+      + " Δ ln p(positive) − Δ ln p(negative) under steering (teacher-forced, no sampling).")
+  Path contrastFile;
+
   @Override
   public Integer call() throws LoadException {
     if (!steering.steers()) {
@@ -51,6 +58,8 @@ final class ScoreCommand implements Callable<Integer> {
     SteeringPlan plan = steering.plan();
     List<String> prompts = Inputs.readPrompts(promptFile);
     List<PromptScore> scores = new ArrayList<>();
+    List<LikelihoodProbe.Contrast> contrasts = contrastFile == null ? List.of() : readContrasts(contrastFile);
+    double effect = Double.NaN;
     try (OnnxSteerableModel m = model.open()) {
       Usage.check(spec, () -> {
         plan.validate(m.shape());
@@ -60,12 +69,18 @@ final class ScoreCommand implements Callable<Integer> {
         scores.add(PromptScore.of(
             Usage.check(spec, () -> m.generateCompared(prompt, plan, config, Set.of()))));
       }
+      if (!contrasts.isEmpty()) {
+        effect = Usage.check(spec, () -> LikelihoodProbe.meanEffectSize(m, contrasts, plan));
+      }
     }
     PrintWriter out = spec.commandLine().getOut();
     if (json) {
-      out.println(json(plan, prompts, scores));
+      out.println(json(plan, prompts, scores, effect));
     } else {
       table(out, prompts, scores);
+      if (!contrasts.isEmpty()) {
+        out.printf("likelihood effect (mean over %d contrasts): %.4f%n", contrasts.size(), effect);
+      }
     }
     out.flush();
     return SteerCli.OK;
@@ -83,7 +98,22 @@ final class ScoreCommand implements Callable<Integer> {
     out.printf("%-6s %9.4f %9.4f %9.4f %9.4f  %s%n", label, s.nbf(), s.meanKl(), s.meanJs(), s.meanEntropy(), text);
   }
 
-  private static String json(SteeringPlan plan, List<String> prompts, List<PromptScore> scores) {
+  private static List<LikelihoodProbe.Contrast> readContrasts(Path file) throws LoadException {
+    List<LikelihoodProbe.Contrast> out = new ArrayList<>();
+    List<String> lines = Inputs.readPrompts(file);
+    for (int i = 0; i < lines.size(); i++) {
+      String[] f = lines.get(i).split("\t");
+      if (f.length != 3) {
+        throw new LoadException("contrast file " + file + " line " + (i + 1) + " has " + f.length
+            + " tab-separated fields; expected PROMPT, POSITIVE COMPLETION, NEGATIVE COMPLETION");
+      }
+      // a completion continues its prompt after one space, as text generated after the prompt would
+      out.add(new LikelihoodProbe.Contrast(f[0].strip(), " " + f[1].strip(), " " + f[2].strip()));
+    }
+    return out;
+  }
+
+  private static String json(SteeringPlan plan, List<String> prompts, List<PromptScore> scores, double effect) {
     List<Object> rows = new ArrayList<>();
     for (int i = 0; i < scores.size(); i++) {
       Map<String, Object> o = metrics(scores.get(i));
@@ -95,6 +125,9 @@ final class ScoreCommand implements Callable<Integer> {
     root.put("plan", plan.toString());
     root.put("prompts", rows);
     root.put("mean", metrics(PromptScore.pooled(scores)));
+    if (!Double.isNaN(effect)) {
+      root.put("likelihoodEffect", effect);
+    }
     return new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().serializeSpecialFloatingPointValues()
         .create().toJson(root);
   }

@@ -292,6 +292,26 @@ class SteerCliTest {
     assertEquals(g.steered().text(), first.get("text").getAsString());
   }
 
+  @Test
+  void scoreReportsTheLikelihoodEffectOfContrastiveCompletions() throws Exception {
+    Path contrasts = root.resolve("contrasts.tsv");
+    java.nio.file.Files.writeString(contrasts, "w3 w14\tw1 w2\tw8 w2\nw9 w26\tw1 w4\tw8 w4\n");
+    Run r = run("score", "-m", modelDir.toString(), "--vector", gguf.toString(), "--alpha", "8",
+        "--prompts", prompts.toString(), "--max-tokens", "2", "--contrasts", contrasts.toString(), "--json");
+    assertEquals(SteerCli.OK, r.exit(), r.err());
+    double expected = dev.steer.metrics.run.LikelihoodProbe.meanEffectSize(model, List.of(
+            new dev.steer.metrics.run.LikelihoodProbe.Contrast("w3 w14", " w1 w2", " w8 w2"),
+            new dev.steer.metrics.run.LikelihoodProbe.Contrast("w9 w26", " w1 w4", " w8 w4")),
+        SteeringPlan.of(LAYER1, Additive.of(extract(LAYER1), 8)));
+    assertEquals(expected, JsonParser.parseString(r.out()).getAsJsonObject().get("likelihoodEffect").getAsDouble(),
+        1e-9);
+    java.nio.file.Files.writeString(contrasts, "only two\tfields\n");
+    Run bad = run("score", "-m", modelDir.toString(), "--vector", gguf.toString(), "--alpha", "8",
+        "--prompts", prompts.toString(), "--contrasts", contrasts.toString());
+    assertEquals(3, bad.exit(), bad.err());
+    assertTrue(bad.err().contains("line 1 has 2 tab-separated fields"), bad.err());
+  }
+
   /** Entropy of softmax(logits) in nats, computed directly in double precision. */
   private static double entropy(float[] logits) {
     double max = Double.NEGATIVE_INFINITY;
