@@ -1,14 +1,15 @@
 // Steer's JShell startup: the API imported. Load with
 //   jshell --class-path CP --startup DEFAULT --startup steer-examples/src/main/jshell/steer.jsh
-// (./steer jshell does this). A session: open a model, extract a vector, steer, measure:
-//   var model = OnnxSteerableModel.open(Path.of("models/gpt2"));
-//   var v = model.extract(List.of("I love this"), List.of("I hate this"), HookPoint.residPost(6),
-//       ExtractionMethod.MEAN_DIFFERENCE, TokenPosition.LAST);
-//   var plan = SteeringPlan.of(HookPoint.residPost(6), Additive.of(v, 8));
-//   var g = model.generateCompared("I think", plan, GenerationConfig.greedy(20), Set.of());
+// (./steer jshell does this). A session on the shipped testbed (the test runs it; see session.jsh):
+//   var model = Testbed.open();
+//   var layer = Testbed.steeringLayer(model);
+//   var red = Testbed.grammar().concept("red");
+//   var v = ConceptVectors.extract(model, Testbed.grammar(), red,
+//       ContrastivePrompts.pairs(Testbed.grammar(), red, 32, 1), layer, ExtractionMethod.MEAN_DIFFERENCE).unit();
+//   var g = model.generateCompared("once upon a time ,", SteeringPlan.of(layer, SlerpTowards.of(v, 0.2)),
+//       GenerationConfig.sampled(40, 1.0, 7), Set.of());
 //   g.steered().text()
 //   DistributionShift.between(g.steeredLogits().get(0), g.unsteeredLogits().get(0))
-//   model.close()
 import dev.steer.hook.*;
 import dev.steer.vector.*;
 import dev.steer.intervention.*;
