@@ -4,6 +4,9 @@ import static com.google.common.base.Preconditions.checkArgument;
 
 import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableMap;
+import dev.steer.onnx.export.Architecture;
+import dev.steer.onnx.export.DecoderConfig;
+import dev.steer.onnx.export.DecoderWeights;
 
 /**
  * Hyper-parameters of the testbed language model, a GPT-2-shaped decoder: learned token and absolute
@@ -73,29 +76,24 @@ public record TestbedModelConfig(
    * transformer.ln_f.weight/bias} [d]. There is no {@code lm_head.weight}: the head is {@code wte}.
    */
   public ImmutableMap<String, ImmutableList<Integer>> tensorShapes() {
-    int d = hiddenSize;
-    int inner = intermediateSize;
-    ImmutableMap.Builder<String, ImmutableList<Integer>> b = ImmutableMap.builder();
-    b.put("transformer.wte.weight", ImmutableList.of(vocabSize, d));
-    b.put("transformer.wpe.weight", ImmutableList.of(maxPositions, d));
-    for (int i = 0; i < numLayers; i++) {
-      String p = blockPrefix(i);
-      b.put(p + "ln_1.weight", ImmutableList.of(d));
-      b.put(p + "ln_1.bias", ImmutableList.of(d));
-      b.put(p + "attn.c_attn.weight", ImmutableList.of(d, 3 * d));
-      b.put(p + "attn.c_attn.bias", ImmutableList.of(3 * d));
-      b.put(p + "attn.c_proj.weight", ImmutableList.of(d, d));
-      b.put(p + "attn.c_proj.bias", ImmutableList.of(d));
-      b.put(p + "ln_2.weight", ImmutableList.of(d));
-      b.put(p + "ln_2.bias", ImmutableList.of(d));
-      b.put(p + "mlp.c_fc.weight", ImmutableList.of(d, inner));
-      b.put(p + "mlp.c_fc.bias", ImmutableList.of(inner));
-      b.put(p + "mlp.c_proj.weight", ImmutableList.of(inner, d));
-      b.put(p + "mlp.c_proj.bias", ImmutableList.of(d));
-    }
-    b.put("transformer.ln_f.weight", ImmutableList.of(d));
-    b.put("transformer.ln_f.bias", ImmutableList.of(d));
-    return b.build();
+    return DecoderWeights.expectedShapes(decoderConfig());
+  }
+
+  /**
+   * This configuration as the ONNX exporter's GPT-2 {@link DecoderConfig}, which owns the tensor naming
+   * and shapes shared by the trainer and the exporter (special-token ids are the exporter's defaults;
+   * {@code dev.steer.testbed.TestbedExport} sets the tokenizer's).
+   */
+  public DecoderConfig decoderConfig() {
+    return DecoderConfig.builder(Architecture.GPT2)
+        .vocabSize(vocabSize)
+        .hiddenSize(hiddenSize)
+        .numLayers(numLayers)
+        .numHeads(numHeads)
+        .intermediateSize(intermediateSize)
+        .maxPositions(maxPositions)
+        .normEps(normEps)
+        .build();
   }
 
   /** Total number of parameters. */

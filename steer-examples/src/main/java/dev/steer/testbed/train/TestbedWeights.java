@@ -5,7 +5,7 @@ import static com.google.common.base.Preconditions.checkNotNull;
 
 import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableMap;
-import com.google.common.collect.Sets;
+import dev.steer.onnx.export.DecoderWeights;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.BufferUnderflowException;
@@ -18,7 +18,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
-import java.util.Set;
 
 /**
  * The float32 parameters of a {@link TestbedModelConfig testbed model}, one row-major array per tensor,
@@ -61,27 +60,11 @@ public final class TestbedWeights {
   public static TestbedWeights of(TestbedModelConfig config, Map<String, float[]> tensors) {
     checkNotNull(config, "config");
     checkNotNull(tensors, "tensors");
-    ImmutableMap<String, ImmutableList<Integer>> shapes = config.tensorShapes();
-    Set<String> missing = Sets.difference(shapes.keySet(), tensors.keySet());
-    checkArgument(missing.isEmpty(), "missing tensors: %s", missing);
-    Set<String> extra = Sets.difference(tensors.keySet(), shapes.keySet());
-    checkArgument(extra.isEmpty(), "unexpected tensors: %s", extra);
+    // the exporter's checks: names, sizes and finiteness, with messages naming the tensor
+    DecoderWeights checked = DecoderWeights.of(config.decoderConfig(), tensors);
     ImmutableMap.Builder<String, float[]> copies = ImmutableMap.builder();
-    for (Map.Entry<String, ImmutableList<Integer>> e : shapes.entrySet()) {
-      String name = e.getKey();
-      float[] data = checkNotNull(tensors.get(name), "tensor %s is null", name);
-      int size = size(e.getValue());
-      checkArgument(
-          data.length == size,
-          "tensor %s has %s values but shape %s needs %s",
-          name,
-          data.length,
-          e.getValue(),
-          size);
-      for (int i = 0; i < data.length; i++) {
-        checkArgument(Float.isFinite(data[i]), "tensor %s has a non-finite value at %s", name, i);
-      }
-      copies.put(name, data.clone());
+    for (String name : checked.names()) {
+      copies.put(name, checked.get(name));
     }
     return new TestbedWeights(config, copies.build());
   }
