@@ -2,7 +2,6 @@ package dev.steer.testbed;
 
 import static com.google.common.base.Preconditions.checkArgument;
 
-import dev.steer.onnx.export.Architecture;
 import dev.steer.onnx.export.DecoderConfig;
 import dev.steer.onnx.export.DecoderExporter;
 import dev.steer.onnx.export.DecoderWeights;
@@ -48,17 +47,8 @@ public final class TestbedExport {
 
   /** The exporter's GPT-2 configuration for {@code model}, with the tokenizer's BOS/EOS ids. */
   static DecoderConfig decoderConfig(TestbedModelConfig model, WordLevelTokenizerJson tokenizer) {
-    return DecoderConfig.builder(Architecture.GPT2)
-        .vocabSize(model.vocabSize())
-        .hiddenSize(model.hiddenSize())
-        .numLayers(model.numLayers())
-        .numHeads(model.numHeads())
-        .intermediateSize(model.intermediateSize())
-        .maxPositions(model.maxPositions())
-        .normEps(model.normEps())
-        .bosTokenId(tokenizer.id(WordLevelTokenizerJson.BOS))
-        .eosTokenId(tokenizer.id(WordLevelTokenizerJson.EOS))
-        .build();
+    return model.decoderConfig(
+        tokenizer.id(WordLevelTokenizerJson.BOS), tokenizer.id(WordLevelTokenizerJson.EOS));
   }
 
   /**

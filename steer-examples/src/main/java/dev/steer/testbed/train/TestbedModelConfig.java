@@ -85,6 +85,15 @@ public record TestbedModelConfig(
    * {@code dev.steer.testbed.TestbedExport} sets the tokenizer's).
    */
   public DecoderConfig decoderConfig() {
+    return decoderBuilder().build();
+  }
+
+  /** {@link #decoderConfig()} with the given special-token ids. */
+  public DecoderConfig decoderConfig(int bosTokenId, int eosTokenId) {
+    return decoderBuilder().bosTokenId(bosTokenId).eosTokenId(eosTokenId).build();
+  }
+
+  private DecoderConfig.Builder decoderBuilder() {
     return DecoderConfig.builder(Architecture.GPT2)
         .vocabSize(vocabSize)
         .hiddenSize(hiddenSize)
@@ -92,8 +101,7 @@ public record TestbedModelConfig(
         .numHeads(numHeads)
         .intermediateSize(intermediateSize)
         .maxPositions(maxPositions)
-        .normEps(normEps)
-        .build();
+        .normEps(normEps);
   }
 
   /** Total number of parameters. */
