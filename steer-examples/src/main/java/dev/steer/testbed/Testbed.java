@@ -3,12 +3,15 @@ package dev.steer.testbed;
 import dev.steer.hook.HookPoint;
 import dev.steer.onnx.runtime.ModelLoadException;
 import dev.steer.onnx.runtime.OnnxSteerableModel;
+import dev.steer.plan.SteeringPlan;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -83,43 +86,41 @@ public final class Testbed {
 
   /** Mean activation at {@code hookPoint} over every token of the neutral prompts. */
   public static float[] meanActivation(OnnxSteerableModel model, HookPoint hookPoint) {
-    double[] sum = null;
-    int n = 0;
-    for (String p : ContrastivePrompts.NEUTRAL_PREFIXES) {
-      for (float[] row : model.capture(p, java.util.List.of(hookPoint), dev.steer.plan.SteeringPlan.empty())
-          .at(hookPoint)) {
-        if (sum == null) {
-          sum = new double[row.length];
-        }
-        for (int i = 0; i < row.length; i++) {
-          sum[i] += row[i];
-        }
-        n++;
+    List<float[]> rows = neutralRows(model, hookPoint);
+    double[] sum = new double[rows.get(0).length];
+    for (float[] row : rows) {
+      for (int i = 0; i < row.length; i++) {
+        sum[i] += row[i];
       }
     }
     float[] mean = new float[sum.length];
     for (int i = 0; i < mean.length; i++) {
-      mean[i] = (float) (sum[i] / n);
+      mean[i] = (float) (sum[i] / rows.size());
     }
     return mean;
   }
 
   /** Mean ‖h‖ at {@code hookPoint} over every token of the neutral prompts: the scale for strengths. */
   public static double residualNorm(OnnxSteerableModel model, HookPoint hookPoint) {
+    List<float[]> rows = neutralRows(model, hookPoint);
     double sum = 0;
-    int n = 0;
-    for (String p : ContrastivePrompts.NEUTRAL_PREFIXES) {
-      for (float[] row : model.capture(p, java.util.List.of(hookPoint), dev.steer.plan.SteeringPlan.empty())
-          .at(hookPoint)) {
-        double s = 0;
-        for (float x : row) {
-          s += (double) x * x;
-        }
-        sum += Math.sqrt(s);
-        n++;
+    for (float[] row : rows) {
+      double s = 0;
+      for (float x : row) {
+        s += (double) x * x;
       }
+      sum += Math.sqrt(s);
     }
-    return sum / n;
+    return sum / rows.size();
+  }
+
+  /** The activations at {@code hookPoint} of every token of the neutral prompts, unsteered. */
+  private static List<float[]> neutralRows(OnnxSteerableModel model, HookPoint hookPoint) {
+    List<float[]> rows = new ArrayList<>();
+    for (String p : ContrastivePrompts.NEUTRAL_PREFIXES) {
+      rows.addAll(Arrays.asList(model.capture(p, List.of(hookPoint), SteeringPlan.empty()).at(hookPoint)));
+    }
+    return rows;
   }
 
   /** Opens the testbed, failing with an unchecked exception (for examples and JShell). */
