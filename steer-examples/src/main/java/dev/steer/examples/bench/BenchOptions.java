@@ -11,7 +11,8 @@ import java.util.List;
 /**
  * The benchmark's settings, parsed from {@code --name value} arguments. Immutable.
  *
- * @param device where ONNX Runtime runs ({@code --device cpu|cuda:N}); CPU runs use {@code threads}
+ * @param device where ONNX Runtime runs ({@code --device cpu|cuda:N}); CPU runs use {@code threads}; Steer's
+ *     sessions pre-pack weights unless {@code --prepack false} (the plain-ORT baseline always does)
  * @param threads intra-op threads for both Steer and the baseline ({@code --threads}, default: nproc)
  * @param architectures models to measure ({@code --arch gpt2,llama})
  * @param hidden residual width ({@code --hidden})
@@ -69,6 +70,7 @@ record BenchOptions(ExecutionDevice device, int threads, List<Architecture> arch
   static BenchOptions parse(String... args) {
     BenchOptions o = defaults();
     String device = "cpu";
+    boolean prepack = true;
     int threads = o.threads;
     List<Architecture> archs = o.architectures;
     int hidden = o.hidden;
@@ -90,6 +92,10 @@ record BenchOptions(ExecutionDevice device, int threads, List<Architecture> arch
       String v = args[i + 1];
       switch (name) {
         case "--device" -> device = v;
+        case "--prepack" -> {
+          checkArgument(v.equals("true") || v.equals("false"), "--prepack must be true or false: %s", v);
+          prepack = v.equals("true");
+        }
         case "--threads" -> threads = integer(name, v);
         case "--arch" -> archs = architectures(v);
         case "--hidden" -> hidden = integer(name, v);
@@ -106,11 +112,12 @@ record BenchOptions(ExecutionDevice device, int threads, List<Architecture> arch
         case "--out" -> out = Path.of(v);
         case "--sections" -> sections = List.of(v.split(","));
         default -> throw new IllegalArgumentException("unknown option " + name + "; expected one of --device,"
-            + " --threads, --arch, --hidden, --layers, --vocab, --context, --prompt-words, --tokens, --batches,"
+            + " --prepack, --threads, --arch, --hidden, --layers, --vocab, --context, --prompt-words, --tokens, --batches,"
             + " --warmup, --reps, --memory-tokens, --memory-length, --out, --sections");
       }
     }
-    return new BenchOptions(device(device, threads), threads, archs, hidden, layers, vocab, context,
+    ExecutionDevice onDevice = device(device, threads);
+    return new BenchOptions(prepack ? onDevice : onDevice.withoutWeightPrepacking(), threads, archs, hidden, layers, vocab, context,
         promptWords, tokens, batches, warmup, reps, memoryTokens, memoryLength, out, sections);
   }
 

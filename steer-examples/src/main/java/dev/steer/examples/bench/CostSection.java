@@ -130,8 +130,8 @@ final class CostSection {
 
   /**
    * A one-token generation with a plan of a shape not seen before (ablation at block l, compiled on this
-   * call) against the same shape again with another direction (cached session), for every block; and
-   * how much the resident set grows per newly compiled shape (each session holds its own weights).
+   * call) against the same shape again with another direction (cached session), for every block. The
+   * memory a new shape costs is measured apart, in a fresh JVM, by {@link ShapeMemory}.
    */
   static String compile(BenchSubject s, BenchOptions o) {
     String prompt = s.prompts(1, o.promptWords(), 17).get(0);
@@ -140,7 +140,6 @@ final class CostSection {
     double[] first = new double[layers];
     double[] cached = new double[layers];
     List<Object> sink = new ArrayList<>();
-    MemoryProbe before = MemoryProbe.read();
     for (int l = 0; l < layers; l++) {
       HookPoint h = HookPoint.residPost(l);
       long start = System.nanoTime();
@@ -150,14 +149,12 @@ final class CostSection {
       sink.add(s.steer.generate(prompt, SteeringPlan.of(h, Ablation.of(s.randomDirection(900 + l))), one));
       cached[l] = (System.nanoTime() - start) / 1e6;
     }
-    MemoryProbe after = MemoryProbe.read();
     Spread f = Spread.of(first);
     Spread c = Spread.of(cached);
-    return String.format(Locale.ROOT, "| %s | %d | %s | %s | %.0f× | %.1f | %.1f |%n", s.spec.architecture(), layers,
-        f.format(1), c.format(2), f.median() / c.median(), (after.rssMib() - before.rssMib()) / layers,
-        s.spec.weightMib());
+    return String.format(Locale.ROOT, "| %s | %d | %s | %s | %.0f× |%n", s.spec.architecture(), layers,
+        f.format(1), c.format(2), f.median() / c.median());
   }
 
   static final String COMPILE_HEADER = "| model | new shapes | first call ms (compile + 1 token) | cached call ms"
-      + " | ratio | RSS MiB per new shape | weights MiB |\n|---|---|---|---|---|---|---|\n";
+      + " | ratio |\n|---|---|---|---|---|\n";
 }

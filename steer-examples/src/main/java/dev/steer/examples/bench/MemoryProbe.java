@@ -2,6 +2,7 @@ package dev.steer.examples.bench;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryUsage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -12,14 +13,16 @@ import java.nio.file.Path;
  * @param rssKb resident set size, KiB
  * @param peakRssKb peak resident set size so far, KiB
  * @param heapUsedBytes heap in use after {@link System#gc()}
+ * @param heapCommittedBytes heap the JVM holds from the OS (part of the resident set; it shrinks and grows
+ *     with GCs, so native growth is best read as the change in RSS minus this)
  */
-record MemoryProbe(long rssKb, long peakRssKb, long heapUsedBytes) {
+record MemoryProbe(long rssKb, long peakRssKb, long heapUsedBytes, long heapCommittedBytes) {
 
   /** Reads now, after asking for a GC so that heap figures compare across readings. */
   static MemoryProbe read() {
     System.gc();
-    long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
-    return new MemoryProbe(statusField("VmRSS:"), statusField("VmHWM:"), heap);
+    MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
+    return new MemoryProbe(statusField("VmRSS:"), statusField("VmHWM:"), heap.getUsed(), heap.getCommitted());
   }
 
   private static long statusField(String field) {
@@ -41,6 +44,11 @@ record MemoryProbe(long rssKb, long peakRssKb, long heapUsedBytes) {
 
   double peakRssMib() {
     return peakRssKb / 1024.0;
+  }
+
+  /** Resident memory outside the Java heap (approximately: RSS minus the committed heap), MiB. */
+  double nonHeapResidentMib() {
+    return rssKb / 1024.0 - heapCommittedBytes / (1024.0 * 1024.0);
   }
 
   double heapMib() {

@@ -80,7 +80,8 @@ public final class SteerBenchmark {
     StringBuilder r = new StringBuilder();
     r.append("## Run of ").append(ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME)).append("\n\n");
     r.append(MachineInfo.summary());
-    r.append("- Device: ").append(o.device()).append(", intra-op threads ").append(o.threads()).append("\n");
+    r.append("- Device: ").append(o.device()).append(", intra-op threads ").append(o.threads())
+        .append(o.device().prepackWeights() ? "" : ", Steer's weight pre-packing off").append("\n");
     for (BenchSubject s : subjects) {
       r.append("- Model: ").append(s.spec).append(" (").append(s.spec.config().intermediateSize())
           .append(" MLP, ").append(s.spec.config().numHeads()).append(" heads)\n");

@@ -1,6 +1,7 @@
 package dev.steer.examples.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -35,6 +36,13 @@ class SteerBenchmarkTest {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> BenchOptions.parse("--speed", "9"));
     assertTrue(e.getMessage().contains("--speed"), e.getMessage());
+  }
+
+  @Test
+  void prepackingIsOnUnlessTurnedOff() {
+    assertFalse(BenchOptions.parse("--prepack", "false").device().prepackWeights());
+    assertTrue(BenchOptions.parse().device().prepackWeights());
+    assertThrows(IllegalArgumentException.class, () -> BenchOptions.parse("--prepack", "no"));
   }
 
   @Test

@@ -47,11 +47,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>All three Optimum layouts load. On open the graph's residual stream is mapped structurally ({@link
  * ResidualStreamMap}); a split export maps both of its decoders, and a merged one is first split into its
  * with-past and no-past branches, each inlined into a standalone graph. The prefill of such an export runs
- * the no-past decoder and every later step the with-past decoder, both rewritten for the same plan (which
- * keeps two sessions, and so two copies of the weights, per compiled plan shape). Each plan
- * <i>shape</i> and capture set compiles once into a rewritten graph whose steering values are graph inputs,
- * so new vectors, strengths, angles or scopes reuse the cached session; the unsteered model runs the graph
- * with no edits inserted.
+ * the no-past decoder and every later step the with-past decoder, both rewritten for the same plan (two
+ * sessions per compiled plan shape). Each plan <i>shape</i> and capture set compiles once into a rewritten
+ * graph whose steering values are graph inputs, so new vectors, strengths, angles or scopes reuse the cached
+ * session; the unsteered model runs the graph with no edits inserted. The weights are loaded once per model
+ * and shared by every session ({@link SharedInitializers}); a session adds its activations and ONNX
+ * Runtime's pre-packed copies of the matrices it multiplies.
  *
  * <p>Thread safety: one instance may serve any number of threads; ONNX Runtime sessions are thread-safe
  * for {@code run} and every call keeps its own KV cache. Owns native sessions: {@link #close()} it, and do
@@ -67,15 +68,17 @@ public final class OnnxSteerableModel implements SteerableModel {
   private final ResidualStreamMap map;
   private final ModelShape shape;
   private final SessionFactory factory;
+  private final SharedInitializers weights;
   private final Map<CacheKey, CompiledDecoder> sessions = new ConcurrentHashMap<>();
   private volatile boolean closed;
 
   private OnnxSteerableModel(ModelDirectory directory, TextTokenizer tokenizer, ResidualStreamMap map,
-      SessionFactory factory) {
+      SessionFactory factory, SharedInitializers weights) {
     this.directory = directory;
     this.tokenizer = tokenizer;
     this.map = map;
     this.factory = factory;
+    this.weights = weights;
     Set<Site> sites = EnumSet.noneOf(Site.class);
     map.hookPoints().forEach(h -> sites.add(h.site()));
     this.shape = new ModelShape(map.layers(), map.hiddenSize(), sites);
@@ -119,8 +122,16 @@ public final class OnnxSteerableModel implements SteerableModel {
       throw new ModelLoadException(dir.tokenizer() + " produces token ids up to " + (tok.vocabSize() - 1)
           + " but the model's vocabulary has " + dir.config().vocabSize() + " entries");
     }
-    SessionFactory factory = new SessionFactory(OrtEnvironment.getEnvironment(), graphs, device, dir.config());
-    OnnxSteerableModel model = new OnnxSteerableModel(dir, tok, map, factory);
+    SharedInitializers weights;
+    try {
+      weights = SharedInitializers.load(OrtEnvironment.getEnvironment(), graphs);
+    } catch (ModelLoadException | RuntimeException e) {
+      tok.close();
+      throw e;
+    }
+    SessionFactory factory =
+        new SessionFactory(OrtEnvironment.getEnvironment(), weights.graphs(), device, dir.config(), weights);
+    OnnxSteerableModel model = new OnnxSteerableModel(dir, tok, map, factory, weights);
     try {
       model.decoder(SteeringPlan.empty().shape(), Set.of()); // fail now, not on first use
     } catch (InferenceException e) {
@@ -386,6 +397,7 @@ public final class OnnxSteerableModel implements SteerableModel {
       }
     }
     sessions.clear();
+    weights.close(); // after the sessions that read them
     tokenizer.close();
   }
 

@@ -22,12 +22,16 @@ final class SessionFactory {
   private final DecoderGraphs graphs;
   private final ExecutionDevice device;
   private final ModelConfig config;
+  private final SharedInitializers weights;
 
-  SessionFactory(OrtEnvironment env, DecoderGraphs graphs, ExecutionDevice device, ModelConfig config) {
+  /** A factory for sessions on {@code graphs} ({@code weights.graphs()}) that read the weights from {@code weights}. */
+  SessionFactory(OrtEnvironment env, DecoderGraphs graphs, ExecutionDevice device, ModelConfig config,
+      SharedInitializers weights) {
     this.env = env;
     this.graphs = graphs;
     this.device = device;
     this.config = config;
+    this.weights = weights;
   }
 
   CompiledDecoder compile(PlanLayout layout, Set<HookPoint> captures) throws OrtException {
@@ -50,18 +54,30 @@ final class SessionFactory {
   private OrtSession session(ModelProto model, ResidualStreamMap map, PlanLayout layout, Set<HookPoint> captures)
       throws OrtException {
     ModelProto rewritten = GraphRewriter.rewrite(model, map, captures, layout.slots());
-    return open(env, rewritten.toByteArray(), graphs.weightsFolder(), device);
+    return open(env, rewritten.toByteArray(), graphs.weightsFolder(), device,
+        opts -> weights.addTo(opts, model.getGraph()));
   }
 
-  /** Opens a session on model bytes whose external weights (if any) live in {@code weightsFolder}. */
-  static OrtSession open(OrtEnvironment env, byte[] bytes, Path weightsFolder, ExecutionDevice device)
-      throws OrtException {
+  /** Adds options to a session about to be opened. */
+  interface OptionsHook {
+    void apply(OrtSession.SessionOptions options) throws OrtException;
+  }
+
+  /**
+   * Opens a session on model bytes whose external weights (if any) live in {@code weightsFolder}, with
+   * {@code hook} applied to the options last.
+   */
+  static OrtSession open(OrtEnvironment env, byte[] bytes, Path weightsFolder, ExecutionDevice device,
+      OptionsHook hook) throws OrtException {
     try (OrtSession.SessionOptions opts = new OrtSession.SessionOptions()) {
       opts.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
       opts.addConfigEntry("session.model_external_initializers_file_folder_path",
           weightsFolder.toAbsolutePath().toString());
       if (device.intraOpThreads() > 0) {
         opts.setIntraOpNumThreads(device.intraOpThreads());
+      }
+      if (!device.prepackWeights()) {
+        opts.addConfigEntry("session.disable_prepacking", "1");
       }
       if (device.cuda()) {
         try (OrtCUDAProviderOptions cuda = new OrtCUDAProviderOptions(device.deviceId())) {
@@ -71,6 +87,7 @@ final class SessionFactory {
           opts.addCUDA(cuda);
         }
       }
+      hook.apply(opts);
       return env.createSession(bytes, opts);
     }
   }

@@ -3,14 +3,10 @@ package dev.steer.onnx.runtime;
 import ai.onnx.proto.OnnxMl.AttributeProto;
 import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
-import ai.onnx.proto.OnnxMl.StringStringEntryProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
@@ -128,8 +124,8 @@ final class Unembeddings {
           + ": element type " + type + " is not float32, float16 or bfloat16");
     };
     ByteBuffer bytes;
-    if (t.getDataLocation() == TensorProto.DataLocation.EXTERNAL) {
-      bytes = external(t, folder, (long) n * width);
+    if (InitializerData.isExternal(t)) {
+      bytes = InitializerData.read(InitializerData.region(t, folder, (long) n * width), t.getName(), false);
     } else if (!t.getRawData().isEmpty()) {
       bytes = t.getRawData().asReadOnlyByteBuffer();
     } else if (type == TensorProto.DataType.FLOAT_VALUE && t.getFloatDataCount() == n) {
@@ -161,44 +157,6 @@ final class Unembeddings {
       };
     }
     return out;
-  }
-
-  private static ByteBuffer external(TensorProto t, Path folder, long length) throws ModelLoadException {
-    String location = null;
-    long offset = 0;
-    for (StringStringEntryProto e : t.getExternalDataList()) {
-      switch (e.getKey()) {
-        case "location" -> location = e.getValue();
-        case "offset" -> offset = Long.parseLong(e.getValue());
-        default -> { }
-      }
-    }
-    if (location == null) {
-      throw new ModelLoadException("the unembedding " + t.getName() + " is external but names no file");
-    }
-    Path file = folder.resolve(location).normalize();
-    if (!file.startsWith(folder.normalize())) {
-      throw new ModelLoadException("the unembedding " + t.getName() + " points outside the model folder: " + location);
-    }
-    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-      if (offset < 0 || offset + length > ch.size()) {
-        throw new ModelLoadException(file + " is too short for the unembedding " + t.getName() + " at offset "
-            + offset + " (" + length + " bytes)");
-      }
-      ByteBuffer buf = ByteBuffer.allocate((int) length);
-      long position = offset;
-      while (buf.hasRemaining()) {
-        int read = ch.read(buf, position);
-        if (read < 0) {
-          throw new ModelLoadException(file + " ended early while reading the unembedding");
-        }
-        position += read;
-      }
-      buf.flip();
-      return buf;
-    } catch (IOException e) {
-      throw new ModelLoadException("cannot read the unembedding from " + file + ": " + e.getMessage(), e);
-    }
   }
 
   /** IEEE 754 binary16 to float (Float.float16ToFloat arrived only in Java 20). */
