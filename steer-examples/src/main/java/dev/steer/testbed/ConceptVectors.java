@@ -7,9 +7,11 @@ import dev.steer.extract.ExtractionMethod;
 import dev.steer.extract.TokenPosition;
 import dev.steer.extract.VectorExtractor;
 import dev.steer.hook.HookPoint;
+import dev.steer.intervention.RotationPlane;
 import dev.steer.onnx.SteerableModel;
 import dev.steer.plan.SteeringPlan;
 import dev.steer.vector.SteeringVector;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -41,6 +43,24 @@ public final class ConceptVectors {
     SteeringVector v = VectorExtractor.extract(method, ContrastiveActivations.ofVectors(pos, neg), TokenPosition.LAST);
     return v.withHookPoint(hookPoint)
         .withMetadata(v.metadata().withConcept(target.name()).withDetail("position", "before_family_word"));
+  }
+
+  /**
+   * The rotation plane for {@code target} built as Angular and Selective Steering build it
+   * ({@link RotationPlane#fromCandidates}): one unit candidate per block output, extracted with
+   * {@code method}
+   * ({@code blocks.L.hook_resid_post} for every layer L), b1 the most central candidate, b2 their first
+   * principal component orthogonal to b1. b2 is oriented by the candidates (their mean leans towards +b2),
+   * not by where activations lie in the plane, so {@link dev.steer.intervention.PlaneRotation} turns a
+   * concept's activations towards b1 by a positive angle for some concepts and a negative one for others.
+   */
+  public static RotationPlane rotationPlane(SteerableModel model, StoryGrammar grammar, Concept target,
+      List<ContrastivePair> pairs, ExtractionMethod method) {
+    List<SteeringVector> candidates = new ArrayList<>();
+    for (int layer = 0; layer < model.shape().layers(); layer++) {
+      candidates.add(extract(model, grammar, target, pairs, HookPoint.residPost(layer), method).unit());
+    }
+    return RotationPlane.fromCandidates(candidates);
   }
 
   /** Mean activation over the positions whose next word belongs to {@code family}. */

@@ -1,6 +1,7 @@
 package dev.steer.testbed;
 
 import dev.steer.hook.HookPoint;
+import dev.steer.onnx.generate.GenerationConfig;
 import dev.steer.onnx.runtime.ModelLoadException;
 import dev.steer.onnx.runtime.OnnxSteerableModel;
 import dev.steer.plan.SteeringPlan;
@@ -82,6 +83,16 @@ public final class Testbed {
    */
   public static HookPoint steeringLayer(OnnxSteerableModel model) {
     return HookPoint.residPost(model.shape().layers() - 1);
+  }
+
+  /**
+   * Sampling settings for a whole story after {@code prompt}: temperature 1, seeded, until the model
+   * writes {@code <eos>} or its context is full. The judge scores every sentence, so judging complete
+   * stories rather than a fixed token budget keeps a sentence cut off before its concept slots from
+   * counting as a miss.
+   */
+  public static GenerationConfig wholeStory(OnnxSteerableModel model, String prompt, long seed) {
+    return GenerationConfig.sampled(model.config().maxPositions() - model.encode(prompt).length, 1.0, seed);
   }
 
   /** Mean activation at {@code hookPoint} over every token of the neutral prompts. */

@@ -5,22 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.steer.extract.ExtractionMethod;
 import dev.steer.hook.HookPoint;
 import dev.steer.intervention.Ablation;
-import dev.steer.intervention.Additive;
-import dev.steer.intervention.AngularRotation;
-import dev.steer.intervention.Intervention;
-import dev.steer.intervention.PlaneRotation;
-import dev.steer.intervention.RotationPlane;
-import dev.steer.intervention.SlerpTowards;
-import dev.steer.onnx.generate.Generation;
-import dev.steer.onnx.generate.GenerationConfig;
 import dev.steer.onnx.runtime.OnnxSteerableModel;
 import dev.steer.plan.SteeringPlan;
+import dev.steer.testbed.SteeringSurvey.Kind;
+import dev.steer.testbed.SteeringSurvey.Outcome;
 import dev.steer.vector.SteeringVector;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.Random;
-import java.util.function.DoubleFunction;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -28,24 +21,24 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Steering visibly works on the shipped testbed model, judged exactly by its grammar: each intervention
- * kind raises a concept's score from its base rate while the text stays fluent, and pushing harder breaks
- * fluency (over-steer). Vectors come from 32 contrastive story pairs at the last block's output.
- * Generations are sampled at temperature 1 with fixed seeds, so every figure is reproducible.
+ * Steering visibly works on the shipped testbed model, judged exactly by its grammar. For each
+ * intervention kind, at least six concepts reach the bar of the testbed issue — concept score ≥ 0.8 while
+ * fluency stays ≥ 0.9, from the unsteered base rate — at some strength of a small grid, and additive
+ * steering pushed hard breaks fluency (over-steer). Vectors come from 32 contrastive story pairs at the
+ * last block's output; each setting is judged on 16 whole stories sampled at temperature 1 with fixed
+ * seeds, so every figure is reproducible ({@link SteeringSurvey}). docs/testbed.md has the table for every
+ * concept of the grammar.
  */
 class TestbedSteeringTest {
-  private static final int SAMPLES = 16;
-  private static final int NEW_TOKENS = 40;
+  private static final double MIN_GAIN = 0.2;
 
   private static OnnxSteerableModel model;
-  private static Judge judge;
-  private static HookPoint layer;
+  private static SteeringSurvey survey;
 
   @BeforeAll
   static void open() throws Exception {
     model = Testbed.open();
-    judge = Testbed.judge();
-    layer = Testbed.steeringLayer(model);
+    survey = new SteeringSurvey(model);
   }
 
   @AfterAll
@@ -53,92 +46,49 @@ class TestbedSteeringTest {
     model.close();
   }
 
-  /** Mean concept score, mean fluency over {@link #SAMPLES} seeded samples from the neutral prompts. */
-  record Outcome(double concept, double fluency) {
-    @Override
-    public String toString() {
-      return String.format(Locale.ROOT, "concept %.2f, fluency %.2f", concept, fluency);
-    }
-  }
-
-  static Outcome judge(Concept concept, SteeringPlan plan, List<String> prompts) {
-    double c = 0;
-    double f = 0;
-    for (int s = 0; s < SAMPLES; s++) {
-      String prompt = prompts.get(s % prompts.size());
-      Generation g = model.generate(prompt, plan, GenerationConfig.sampled(NEW_TOKENS, 1.0, s));
-      Verdict v = judge.score(prompt, g.text(), concept);
-      c += v.conceptScore();
-      f += v.fluency();
-    }
-    return new Outcome(c / SAMPLES, f / SAMPLES);
-  }
-
-  static SteeringVector vector(Concept concept, HookPoint at) {
-    List<ContrastivePair> pairs = ContrastivePrompts.pairs(Testbed.grammar(), concept, 32, 1);
-    return ConceptVectors.extract(model, Testbed.grammar(), concept, pairs, at, ExtractionMethod.MEAN_DIFFERENCE)
-        .unit();
-  }
-
   /**
-   * Over the strengths, the best fluent outcome (fluency ≥ {@code minFluency}) must reach {@code
-   * minConcept} and beat the unsteered base rate by {@code minGain}; unless {@code overSteer} is NaN,
-   * that setting must be over-steered (fluency ≤ 0.35). Rotations keep ‖h‖ and need not break fluency.
+   * Over {@code kind}'s grid, the best fluent outcome must meet the bar and beat the unsteered base rate
+   * by {@link #MIN_GAIN}; unless {@code overSteer} is NaN, that strength must be over-steered (fluency ≤
+   * 0.35). Rotations keep ‖h‖ and need not break fluency.
    */
-  static void assertBothRegimes(String what, Concept concept, DoubleFunction<Intervention> kind,
-      double[] strengths, double overSteer, double minConcept, double minFluency, double minGain) {
-    List<String> prompts = ContrastivePrompts.NEUTRAL_PREFIXES;
-    Outcome base = judge(concept, SteeringPlan.empty(), prompts);
-    List<String> seen = new ArrayList<>();
-    Outcome best = null;
-    for (double s : strengths) {
-      Outcome o = judge(concept, SteeringPlan.of(layer, kind.apply(s)), prompts);
-      seen.add(s + ": " + o);
-      if (o.fluency() >= minFluency && (best == null || o.concept() > best.concept())) {
-        best = o;
-      }
-    }
-    String report = what + " " + concept.name() + " base " + base + "; " + seen;
+  static void assertReachesTheBar(Kind kind, String name, double overSteer) {
+    Concept concept = Testbed.grammar().concept(name);
+    Outcome base = survey.outcome(concept, SteeringPlan.empty());
+    List<Outcome> outcomes = survey.sweep(kind, concept);
+    String report = kind + " " + name + ": base " + base + "; at " + Arrays.toString(kind.grid()) + ": " + outcomes;
     System.out.println(report); // the measured figures, for the record in the surefire report
-    assertTrue(best != null && best.concept() >= minConcept && best.concept() >= base.concept() + minGain,
-        report);
+    int best = SteeringSurvey.bestFluent(outcomes);
+    assertTrue(best >= 0 && outcomes.get(best).meetsBar()
+        && outcomes.get(best).concept() >= base.concept() + MIN_GAIN, report);
     if (!Double.isNaN(overSteer)) {
-      Outcome over = judge(concept, SteeringPlan.of(layer, kind.apply(overSteer)), prompts);
+      Outcome over = survey.outcome(concept,
+          SteeringPlan.of(survey.layer(), survey.intervention(kind, concept).apply(overSteer)));
       assertTrue(over.fluency() <= 0.35, report + "; at " + overSteer + ": " + over);
     }
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"joyful", "angry", "london", "night", "sailor", "red"})
+  @ValueSource(strings = {"joyful", "sad", "london", "formal", "night", "teacher", "red"})
   void additiveSteeringRaisesTheConceptFluentlyAndOverSteersWhenPushed(String name) {
-    Concept concept = Testbed.grammar().concept(name);
-    SteeringVector v = vector(concept, layer);
-    double norm = Testbed.residualNorm(model, layer);
-    assertBothRegimes("additive", concept, a -> Additive.of(v, a * norm),
-        new double[] {0.3, 0.45, 0.6, 0.75, 0.9}, 2.5, 0.6, 0.8, 0.3);
+    assertReachesTheBar(Kind.ADDITIVE, name, 2.5);
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"joyful", "red"})
+  @ValueSource(strings = {"sports", "joyful", "london", "formal", "night", "teacher", "red"})
   void slerpTowardsTheConceptWorksAtSomeFraction(String name) {
-    Concept concept = Testbed.grammar().concept(name);
-    SteeringVector v = vector(concept, layer);
-    assertBothRegimes("slerp", concept, a -> SlerpTowards.of(v, a),
-        new double[] {0.1, 0.2, 0.3}, 0.8, 0.8, 0.85, 0.4);
+    assertReachesTheBar(Kind.SLERP, name, Double.NaN);
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"red"})
-  void rotationsInAPlaneThroughTheConceptWorkAtSomeAngle(String name) {
-    Concept concept = Testbed.grammar().concept(name);
-    SteeringVector v = vector(concept, layer);
-    RotationPlane plane = RotationPlane.orthonormalize(v, SteeringVector.of(Testbed.meanActivation(model, layer)));
-    // Angular: the in-plane part turned TO θ from b1 = v̂; θ = 0 aligns it with the concept.
-    assertBothRegimes("angular", concept, t -> AngularRotation.of(plane, t),
-        new double[] {0, 20, 40}, Double.NaN, 0.7, 0.8, 0.3);
-    // Plane: turned BY θ; negative angles carry the b2 (mean activation) component onto b1 = v̂.
-    assertBothRegimes("plane", concept, t -> PlaneRotation.of(plane, t),
-        new double[] {-30, -60}, Double.NaN, 0.6, 0.75, 0.2);
+  @ValueSource(strings = {"weather", "joyful", "paris", "tokyo", "formal", "evening"})
+  void angularRotationTowardsTheConceptWorksAtSomeAngle(String name) {
+    assertReachesTheBar(Kind.ANGULAR, name, Double.NaN);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"paris", "tokyo", "plain", "evening", "yellow", "purple"})
+  void planeRotationTowardsTheConceptWorksAtSomeAngle(String name) {
+    assertReachesTheBar(Kind.PLANE, name, Double.NaN);
   }
 
   @Test
@@ -156,10 +106,13 @@ class TestbedSteeringTest {
     SteeringPlan.Builder ablate = SteeringPlan.builder();
     for (int l = 0; l < model.shape().layers(); l++) {
       HookPoint h = HookPoint.residPost(l);
-      ablate.add(h, new Ablation(vector(concept, h), 1.0));
+      SteeringVector v = ConceptVectors.extract(model, Testbed.grammar(), concept,
+          ContrastivePrompts.pairs(Testbed.grammar(), concept, SteeringSurvey.PAIRS, 1), h,
+          ExtractionMethod.MEAN_DIFFERENCE);
+      ablate.add(h, new Ablation(v.unit(), 1.0));
     }
-    Outcome plain = judge(concept, SteeringPlan.empty(), prompts);
-    Outcome ablated = judge(concept, ablate.build(), prompts);
+    Outcome plain = survey.outcome(concept, SteeringPlan.empty(), prompts);
+    Outcome ablated = survey.outcome(concept, ablate.build(), prompts);
     assertTrue(ablated.concept() <= plain.concept() - 0.2, "plain " + plain + ", ablated " + ablated);
   }
 }

@@ -27,7 +27,7 @@ import java.util.Set;
 /**
  * The main job: steering the shipped testbed model towards a few concepts, judged exactly by the testbed's
  * grammar. For each concept it extracts a mean-difference vector from contrastive stories, prints the
- * unsteered and steered continuations of a neutral prompt with their concept and fluency scores, then a
+ * unsteered and steered stories continuing a neutral prompt with their concept and fluency scores, then a
  * strength sweep with success rates, the normalised branching factor and the KL divergence to the
  * unsteered model.
  */
@@ -36,10 +36,9 @@ public final class Demo {
   /** Concepts the demo steers towards. */
   static final List<String> CONCEPTS = List.of("joyful", "red");
   /** Strengths, as multiples of the mean residual norm at the steered layer. */
-  static final double[] RELATIVE_STRENGTHS = {0, 0.2, 0.3, 0.4, 0.5, 0.6, 1, 2};
+  static final double[] RELATIVE_STRENGTHS = {0, 0.2, 0.4, 0.5, 0.55, 0.6, 1, 2};
   static final int PAIRS = 32;
   static final int SAMPLES = 16;
-  static final int NEW_TOKENS = 40;
   static final String PROMPT = ContrastivePrompts.NEUTRAL_PREFIXES.get(0);
 
   private Demo() {}
@@ -69,7 +68,7 @@ public final class Demo {
         double best = sweep(out, model, judge, concept, layer, v, residualNorm);
         out.printf(Locale.ROOT, "   side by side at α=%.1f, the strength with the most successes (same seeds):%n", best);
         for (long seed = 101; seed <= 103; seed++) {
-          GenerationConfig sample = GenerationConfig.sampled(NEW_TOKENS, 1.0, seed);
+          GenerationConfig sample = Testbed.wholeStory(model, PROMPT, seed);
           Generation plain = model.generate(PROMPT, SteeringPlan.empty(), sample);
           Generation steered = model.generate(PROMPT, plan(layer, v, best), sample);
           print(out, "unsteered", plain, judge.score(PROMPT, plain.text(), concept));
@@ -93,7 +92,7 @@ public final class Demo {
   /** Prints the sweep table; returns the strength with the most successes. */
   private static double sweep(PrintWriter out, OnnxSteerableModel model, Judge judge, Concept concept,
       HookPoint layer, SteeringVector v, double residualNorm) {
-    out.printf(Locale.ROOT, "   strength sweep, %d samples each (temperature 1):%n", SAMPLES);
+    out.printf(Locale.ROOT, "   strength sweep, %d whole stories each (temperature 1):%n", SAMPLES);
     out.printf(Locale.ROOT, "   %8s %8s %8s %8s %10s %8s %10s%n",
         "α", "concept", "fluency", "success", "over-steer", "NBF", "KL");
     NextTokenStats stats = new NextTokenStats();
@@ -110,7 +109,7 @@ public final class Demo {
       double klSum = 0;
       int steps = 0;
       for (int s = 0; s < SAMPLES; s++) {
-        GenerationConfig cfg = GenerationConfig.sampled(NEW_TOKENS, 1.0, s + 1);
+        GenerationConfig cfg = Testbed.wholeStory(model, PROMPT, s + 1);
         ComparedGeneration c = model.generateCompared(PROMPT, plan(layer, v, alpha), cfg, Set.of());
         Verdict verdict = judge.score(PROMPT, c.steered().text(), concept);
         conceptSum += verdict.conceptScore();

@@ -46,10 +46,10 @@ public final class TestbedTrainer {
 
   /** Runs a training; see the class Javadoc. */
   public static void main(String[] args) throws IOException {
-    if (args.length < 3 || args.length > 6) {
+    if (args.length < 3 || args.length > 7) {
       System.err.println(
           "usage: TestbedTrainer <outDir> <seed> <steps> [batchSize=32] [peakLearningRate=3e-3]"
-              + " [hiddenSize=64]");
+              + " [hiddenSize=64] [layers=4]");
       System.exit(2);
     }
     long start = System.nanoTime();
@@ -60,6 +60,7 @@ public final class TestbedTrainer {
     int batchSize = args.length > 3 ? Integer.parseInt(args[3]) : defaults.batchSize();
     double lr = args.length > 4 ? Double.parseDouble(args[4]) : defaults.peakLearningRate();
     int hidden = args.length > 5 ? Integer.parseInt(args[5]) : 64;
+    int layers = args.length > 6 ? Integer.parseInt(args[6]) : TestbedModelConfig.standard(1).numLayers();
     TrainingOptions options =
         new TrainingOptions(
             seed, steps, batchSize, lr, defaults.warmupSteps(), defaults.finalLearningRateFraction(),
@@ -70,7 +71,7 @@ public final class TestbedTrainer {
     TestbedModelConfig standard = TestbedModelConfig.standard(vocab);
     TestbedModelConfig config =
         new TestbedModelConfig(
-            vocab, hidden, standard.numLayers(), standard.numHeads(), 4 * hidden,
+            vocab, hidden, layers, standard.numHeads(), 4 * hidden,
             standard.maxPositions(), standard.normEps());
     double floor = GrammarEntropy.exact(grammar).natsPerToken();
     Consumer<String> log = line -> System.out.println(line);
