@@ -16,6 +16,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -29,52 +31,53 @@ import java.util.TreeSet;
  * <ol>
  *   <li>outcome rates, judge score, NBF and KL per intervention kind and strength (pooled over concepts,
  *       methods, layers and prompts);
- *   <li>(a) {@link JudgeScoreRegressor} predicting judge score = concept score × fluency from strength,
- *       kind/method/layer indicators and the NBF/KL summaries, against the same model without the
- *       summaries; R² on held-out concepts;
+ *   <li>(a) {@link JudgeScoreRegressor} predicting judge score = concept score × fluency from strength and
+ *       kind/method/layer indicators alone, + the NBF/KL summaries, + the concept-KL summaries and their
+ *       ratios to the unsteered run of the same (concept, method, layer, prompt); R² on held-out concepts;
  *   <li>(b) {@link SteerabilityClassifier} on the early features → label, with and without the per-step
  *       BF/NBF/KL extension columns; macro-F1 on held-out concepts;
  *   <li>(c) {@link StrengthSearch} with the extended classifier against the exhaustive grid per (concept,
  *       method, kind, layer, prompt) group of the held-out concepts: success rate and decoded tokens.
  * </ol>
  *
- * Each of (a)–(c) repeats over {@code seeds} grouped splits ({@link ConceptSplit}, 30 % of concepts held
- * out) and reports the mean and standard deviation over seeds. Non-finite feature values (e.g. cosine
- * features of a zero edit at strength 0) are set to 0 before training.
+ * Each of (a)–(c) is leave-one-concept-out cross-validated ({@link ConceptSplit#leaveOneOut}): every
+ * concept is held out once while the models train on the others. The report gives each held-out
+ * concept's figure, their mean ± standard deviation, and the figure pooled over every held-out
+ * prediction. Non-finite feature values (e.g. cosine features of a zero edit at strength 0, a ratio to a
+ * zero baseline) are set to 0 before training.
  *
- * <p>Usage: {@code ExperimentAnalysis --csv OUT/runs.csv [--figures DIR] [--report FILE] [--seeds 5]
+ * <p>Usage: {@code ExperimentAnalysis --csv OUT/runs.csv [--figures DIR] [--report FILE]
  * [--threads 2] [--grid default|small]}: the default grid is the library's (12 tree configurations, + linear
  * for the regressor); {@code small} trains 2 (+ 1) configurations, for large CSVs.
  */
 public final class ExperimentAnalysis {
 
-  static final double HELD_OUT = 0.3;
   static final int EARLY_TOKENS = FeatureSchema.DEFAULT_STEPS.get(FeatureSchema.DEFAULT_STEPS.size() - 1) + 1;
   static final List<Integer> BUDGETS = List.of(1, 2, 3, 20);
 
   private ExperimentAnalysis() {}
 
   /** Settings of one analysis. */
-  record Settings(int seeds, TrainingOptions classifier, TrainingOptions regressor) {
-    static Settings standard(int seeds, int threads) {
-      return new Settings(seeds,
+  record Settings(TrainingOptions classifier, TrainingOptions regressor) {
+    static Settings standard(int threads) {
+      return new Settings(
           new TrainingOptions(HyperParameters.defaultTreeGrid(), 0.25, 0, threads),
           new TrainingOptions(HyperParameters.defaultRegressionGrid(), 0.25, 0, threads));
     }
 
     /** Trees of depth {4, 6} at η 0.3 for 100 rounds (+ linear for the regressor): for large CSVs. */
-    static Settings small(int seeds, int threads) {
+    static Settings small(int threads) {
       List<HyperParameters> trees = List.of(HyperParameters.trees(4, 0.3, 100), HyperParameters.trees(6, 0.3, 100));
       List<HyperParameters> regression = new ArrayList<>(trees);
       regression.add(HyperParameters.linear(0.5, 200));
-      return new Settings(seeds, new TrainingOptions(trees, 0.25, 0, threads),
+      return new Settings(new TrainingOptions(trees, 0.25, 0, threads),
           new TrainingOptions(regression, 0.25, 0, threads));
     }
 
     /** One small tree configuration: for tests. */
-    static Settings quick(int seeds) {
+    static Settings quick() {
       List<HyperParameters> one = List.of(HyperParameters.trees(2, 0.3, 10));
-      return new Settings(seeds, new TrainingOptions(one, 0.25, 0, 1), new TrainingOptions(one, 0.25, 0, 1));
+      return new Settings(new TrainingOptions(one, 0.25, 0, 1), new TrainingOptions(one, 0.25, 0, 1));
     }
   }
 
@@ -89,14 +92,13 @@ public final class ExperimentAnalysis {
       o.put(args[i].substring(2), args[i + 1]);
     }
     checkArgument(args.length % 2 == 0 && o.containsKey("csv"),
-        "usage: ExperimentAnalysis --csv OUT/runs.csv [--figures DIR] [--report FILE] [--seeds 5] [--threads 2]"
+        "usage: ExperimentAnalysis --csv OUT/runs.csv [--figures DIR] [--report FILE] [--threads 2]"
             + " [--grid default|small]");
     List<ResultRow> rows = ResultsCsv.read(Path.of(o.get("csv")));
-    int seeds = Integer.parseInt(o.getOrDefault("seeds", "5"));
     int threads = Integer.parseInt(o.getOrDefault("threads", "2"));
     String grid = o.getOrDefault("grid", "default");
     checkArgument(grid.equals("default") || grid.equals("small"), "--grid must be default or small: %s", grid);
-    Settings settings = grid.equals("small") ? Settings.small(seeds, threads) : Settings.standard(seeds, threads);
+    Settings settings = grid.equals("small") ? Settings.small(threads) : Settings.standard(threads);
     Report report = analyze(rows, settings);
     System.out.print(report.markdown());
     if (o.containsKey("report")) {
@@ -116,21 +118,40 @@ public final class ExperimentAnalysis {
     Map<String, String> figures = new LinkedHashMap<>();
     TreeSet<String> concepts = new TreeSet<>();
     rows.forEach(r -> concepts.add(r.key().concept()));
-    md.append(String.format(Locale.ROOT, "%d runs, %d concepts, %d seeds of a split holding out %d%% of concepts.%n%n",
-        rows.size(), concepts.size(), settings.seeds(), Math.round(HELD_OUT * 100)));
+    md.append(String.format(Locale.ROOT, "%d runs, %d concepts, leave-one-concept-out cross-validation"
+        + " (held-out concepts in order: %s).%n%n", rows.size(), concepts.size(), String.join(", ", concepts)));
     OutcomeTable.write(rows, md, figures);
-    List<ConceptSplit> splits = new ArrayList<>();
-    for (int s = 0; s < settings.seeds(); s++) {
-      splits.add(ConceptSplit.of(concepts, HELD_OUT, s));
-    }
-    regression(rows, splits, settings, md, figures);
+    List<ConceptSplit> splits = ConceptSplit.leaveOneOut(concepts);
+    regression(rows, splits, settings, md, figures, "each run (one story)");
+    regression(perSetting(rows), splits, settings, md, new LinkedHashMap<>(),
+        "each setting (concept, method, kind, layer, strength), averaged over its prompts");
     classification(rows, splits, settings, md);
     return new Report(md.toString(), figures);
   }
 
   // ---- (a) judge-score regression
 
-  static List<String> regressionNames(boolean withIndicators) {
+  /** The regression's feature sets, each adding to the one before. */
+  enum FeatureSet {
+    KEY("strength, kind, method, layer only"),
+    NBF_KL("+ NBF/KL summaries"),
+    CONCEPT_KL("+ concept-KL summaries and their ratios to the unsteered run");
+
+    final String label;
+
+    FeatureSet(String label) {
+      this.label = label;
+    }
+  }
+
+  /** Indicator columns of the NBF_KL set: NBF and KL summaries and mean_nbf. */
+  static final List<String> NBF_KL_COLUMNS = ResultsCsv.INDICATOR_COLUMNS.stream()
+      .filter(c -> !c.startsWith("concept_kl")).toList();
+  /** Indicator columns added by the CONCEPT_KL set (before their ratios). */
+  static final List<String> CONCEPT_KL_COLUMNS = ResultsCsv.INDICATOR_COLUMNS.stream()
+      .filter(c -> c.startsWith("concept_kl")).toList();
+
+  static List<String> regressionNames(FeatureSet set) {
     List<String> names = new ArrayList<>(List.of("strength", "layer"));
     for (SteeringKind k : SteeringKind.values()) {
       names.add("kind_" + k.id());
@@ -138,13 +159,21 @@ public final class ExperimentAnalysis {
     for (String m : List.of("mean", "pca", "probe")) {
       names.add("method_" + m);
     }
-    if (withIndicators) {
-      names.addAll(ResultsCsv.INDICATOR_COLUMNS);
+    if (set.compareTo(FeatureSet.NBF_KL) >= 0) {
+      names.addAll(NBF_KL_COLUMNS);
+    }
+    if (set == FeatureSet.CONCEPT_KL) {
+      names.addAll(CONCEPT_KL_COLUMNS);
+      CONCEPT_KL_COLUMNS.forEach(c -> names.add(c + "_ratio"));
     }
     return names;
   }
 
-  static double[] regressionRow(ResultRow r, boolean withIndicators) {
+  /**
+   * The regression features of {@code r}; ratios divide by the same column of {@code unsteered} (the
+   * strength-0 run of r's concept, method, layer and prompt) and are NaN, then 0, without one.
+   */
+  static double[] regressionRow(ResultRow r, FeatureSet set, ResultRow unsteered) {
     List<Double> v = new ArrayList<>(List.of(r.key().strength(), (double) r.key().layer()));
     for (SteeringKind k : SteeringKind.values()) {
       v.add(k.id().equals(r.key().kind()) ? 1.0 : 0.0);
@@ -152,45 +181,112 @@ public final class ExperimentAnalysis {
     for (String m : List.of("mean", "pca", "probe")) {
       v.add(m.equals(r.key().method()) ? 1.0 : 0.0);
     }
-    if (withIndicators) {
-      for (double x : r.indicators()) {
-        v.add(x);
-      }
+    if (set.compareTo(FeatureSet.NBF_KL) >= 0) {
+      NBF_KL_COLUMNS.forEach(c -> v.add(indicator(r, c)));
+    }
+    if (set == FeatureSet.CONCEPT_KL) {
+      CONCEPT_KL_COLUMNS.forEach(c -> v.add(indicator(r, c)));
+      CONCEPT_KL_COLUMNS.forEach(c -> v.add(unsteered == null ? Double.NaN : indicator(r, c) / indicator(unsteered, c)));
     }
     return finite(v.stream().mapToDouble(Double::doubleValue).toArray());
   }
 
+  private static double indicator(ResultRow r, String column) {
+    return r.indicators()[ResultsCsv.INDICATOR_COLUMNS.indexOf(column)];
+  }
+
+  /**
+   * The unsteered run of each (concept, method, layer, prompt): a strength-0 run of a kind for which 0 is
+   * the identity (additive, plane or slerp; angular 0 is a full turn onto the concept axis).
+   */
+  static Map<String, ResultRow> unsteeredRuns(List<ResultRow> rows) {
+    Map<String, ResultRow> out = new HashMap<>();
+    for (ResultRow r : rows) {
+      if (r.key().strength() == 0 && !r.key().kind().equals(SteeringKind.ANGULAR.id())) {
+        out.putIfAbsent(unsteeredKey(r.key()), r);
+      }
+    }
+    return out;
+  }
+
+  static String unsteeredKey(RunKey k) {
+    return String.join("/", k.concept(), k.method(), Integer.toString(k.layer()), Integer.toString(k.prompt()));
+  }
+
+  /**
+   * One row per setting (all of a run key but the prompt; prompt index 0), holding the means over its prompts of
+   * the judge score (as {@code conceptScore}, with {@code fluency} 1, so {@code judgeScore()} is the mean
+   * score), the tokens, the indicators and the early features: the unit that Jafari et al. regress, where
+   * a score is a mean over prompts rather than one sampled story.
+   */
+  static List<ResultRow> perSetting(List<ResultRow> rows) {
+    Map<RunKey, List<ResultRow>> groups = new LinkedHashMap<>();
+    for (ResultRow r : rows) {
+      RunKey k = r.key();
+      groups.computeIfAbsent(new RunKey(k.concept(), k.method(), k.kind(), k.layer(), k.strength(), 0),
+          x -> new ArrayList<>()).add(r);
+    }
+    List<ResultRow> out = new ArrayList<>();
+    for (Map.Entry<RunKey, List<ResultRow>> e : groups.entrySet()) {
+      List<ResultRow> g = e.getValue();
+      double score = g.stream().mapToDouble(ResultRow::judgeScore).average().orElseThrow();
+      int tokens = (int) Math.round(g.stream().mapToInt(ResultRow::tokens).average().orElseThrow());
+      out.add(new ResultRow(e.getKey(), score, 1.0, g.get(0).label(), tokens,
+          mean(g.stream().map(ResultRow::indicators).toList()), mean(g.stream().map(ResultRow::early).toList())));
+    }
+    return out;
+  }
+
+  private static double[] mean(List<double[]> xs) {
+    double[] m = new double[xs.get(0).length];
+    for (double[] x : xs) {
+      for (int i = 0; i < m.length; i++) {
+        m[i] += x[i] / xs.size();
+      }
+    }
+    return m;
+  }
+
   private static void regression(List<ResultRow> rows, List<ConceptSplit> splits, Settings settings,
-      StringBuilder md, Map<String, String> figures) {
-    md.append("## (a) Judge-score regression on NBF/KL features (held-out concepts)\n\n");
-    md.append("| features | R² per seed | mean ± sd |\n|---|---|---|\n");
-    double[][] firstPrediction = null;
-    for (boolean withIndicators : new boolean[] {false, true}) {
+      StringBuilder md, Map<String, String> figures, String unit) {
+    Map<String, ResultRow> unsteered = unsteeredRuns(rows);
+    md.append("## (a) Judge-score regression on NBF/KL features (leave one concept out): ").append(unit)
+        .append("\n\n");
+    md.append("| features | R² per held-out concept | mean ± sd | pooled |\n|---|---|---|---|\n");
+    double[][] pooledPrediction = null;
+    for (FeatureSet set : FeatureSet.values()) {
       List<Double> r2s = new ArrayList<>();
+      List<Double> actual = new ArrayList<>();
+      List<Double> predicted = new ArrayList<>();
       for (ConceptSplit split : splits) {
         Part train = part(rows, split, false);
         Part test = part(rows, split, true);
         if (train.rows.size() < 4 || test.rows.isEmpty()) {
           continue;
         }
-        JudgeScoreRegressor model = JudgeScoreRegressor.train(regressionNames(withIndicators),
-            train.x(withIndicators), train.scores(), settings.regressor());
-        double[][] tx = test.x(withIndicators);
+        JudgeScoreRegressor model = JudgeScoreRegressor.train(regressionNames(set),
+            train.x(set, unsteered), train.scores(), settings.regressor());
+        double[][] tx = test.x(set, unsteered);
         r2s.add(model.r2(tx, test.scores()));
-        if (withIndicators && firstPrediction == null) {
-          firstPrediction = new double[][] {test.scores(), model.predict(tx)};
+        double[] p = model.predict(tx);
+        for (int i = 0; i < p.length; i++) {
+          actual.add(test.scores()[i]);
+          predicted.add(p[i]);
         }
       }
-      md.append(String.format(Locale.ROOT, "| %s | %s | %s |%n",
-          withIndicators ? "strength, kind, method, layer + NBF/KL summaries (%d)".formatted(
-              regressionNames(true).size()) : "strength, kind, method, layer only (%d)".formatted(
-              regressionNames(false).size()), list(r2s), meanSd(r2s)));
+      double[] a = actual.stream().mapToDouble(Double::doubleValue).toArray();
+      double[] p = predicted.stream().mapToDouble(Double::doubleValue).toArray();
+      md.append(String.format(Locale.ROOT, "| %s (%d) | %s | %s | %s |%n", set.label, regressionNames(set).size(),
+          list(r2s), meanSd(r2s), a.length == 0 ? "n/a" : String.format(Locale.ROOT, "%.3f", JudgeScoreRegressor.r2(a, p))));
+      if (set == FeatureSet.CONCEPT_KL && a.length > 0) {
+        pooledPrediction = new double[][] {a, p};
+      }
     }
     md.append('\n');
-    if (firstPrediction != null) {
-      figures.put("experiment-predicted.svg", new SvgFigure("Judge score on held-out concepts (seed 0)")
+    if (pooledPrediction != null) {
+      figures.put("experiment-predicted.svg", new SvgFigure("Judge score of held-out concepts (every fold)")
           .add(new SvgFigure.Panel("predicted vs actual", "actual score", "predicted score",
-              List.of(new SvgFigure.Series("runs", firstPrediction[0], firstPrediction[1], false)), true))
+              List.of(new SvgFigure.Series("runs", pooledPrediction[0], pooledPrediction[1], false)), true))
           .render());
     }
   }
@@ -199,15 +295,18 @@ public final class ExperimentAnalysis {
 
   private static void classification(List<ResultRow> rows, List<ConceptSplit> splits, Settings settings,
       StringBuilder md) {
-    md.append("## (b) Steerability classifier on early features (held-out concepts)\n\n");
-    md.append("| features | macro-F1 per seed | mean ± sd |\n|---|---|---|\n");
+    md.append("## (b) Steerability classifier on early features (leave one concept out)\n\n");
+    md.append("| features | macro-F1 per held-out concept | mean ± sd | pooled | majority-class baseline, pooled |\n");
+    md.append("|---|---|---|---|---|\n");
     FeatureSchema extended = ResultsCsv.EARLY_SCHEMA;
     FeatureSchema base = extended.base();
-    Map<Integer, List<StrengthSearch.Comparison>> searches = new TreeMap<>();
-    Map<Integer, List<StrengthSearch.Comparison>> searchesWithEarly = new TreeMap<>();
+    Map<Integer, Searched> searches = new TreeMap<>();
     for (FeatureSchema schema : List.of(base, extended)) {
       boolean isExtended = schema == extended;
       List<Double> f1s = new ArrayList<>();
+      List<SteerOutcome> truth = new ArrayList<>();
+      List<SteerOutcome> predicted = new ArrayList<>();
+      List<SteerOutcome> majority = new ArrayList<>();
       for (ConceptSplit split : splits) {
         Part train = part(rows, split, false);
         Part test = part(rows, split, true);
@@ -216,71 +315,85 @@ public final class ExperimentAnalysis {
         }
         SteerabilityClassifier c = SteerabilityClassifier.train(train.vectors(schema), train.labels(),
             settings.classifier());
-        f1s.add(c.macroF1(test.vectors(schema), test.labels()));
+        List<SteerOutcome> p = c.predict(test.vectors(schema));
+        f1s.add(SteerabilityClassifier.macroF1Of(test.labels(), p));
+        truth.addAll(test.labels());
+        predicted.addAll(p);
+        SteerOutcome most = mostCommon(train.labels());
+        test.rows.forEach(r -> majority.add(most));
         if (isExtended) {
           for (int k : BUDGETS) {
-            SearchOutcome s = search(test.rows, c, k);
-            searches.computeIfAbsent(k, x -> new ArrayList<>()).add(s.withoutEarly());
-            searchesWithEarly.computeIfAbsent(k, x -> new ArrayList<>()).add(s.withEarly());
+            searches.computeIfAbsent(k, x -> new Searched()).add(test.rows, c, k);
           }
         }
       }
-      md.append(String.format(Locale.ROOT, "| %s (%d columns) | %s | %s |%n",
-          isExtended ? "base + per-step BF/NBF/KL" : "base (Fan et al.)", schema.size(), list(f1s), meanSd(f1s)));
+      md.append(String.format(Locale.ROOT, "| %s (%d columns) | %s | %s | %s | %s |%n",
+          isExtended ? "base + per-step BF/NBF/KL" : "base (Fan et al.)", schema.size(), list(f1s), meanSd(f1s),
+          pooledF1(truth, predicted), pooledF1(truth, majority)));
     }
-    md.append("\n## (c) Strength search vs exhaustive grid (held-out concepts)\n\n");
-    md.append("Per (concept, method, kind, layer, prompt) group: candidates = the kind's strength grid; the"
-        + " search decodes in order of the extended classifier's P(success), stopping at the first judged"
-        + " success or after K decodes (τ = 0). Token ratio = search tokens / grid tokens, without and with"
-        + " the " + EARLY_TOKENS + "-token early decode per candidate that computes the features.\n\n");
-    md.append("| K | search success | grid success | relative | token ratio | token ratio incl. early |\n");
-    md.append("|---|---|---|---|---|---|\n");
-    for (int k : searches.keySet()) {
-      List<StrengthSearch.Comparison> cs = searches.get(k);
-      List<StrengthSearch.Comparison> ce = searchesWithEarly.get(k);
-      md.append(String.format(Locale.ROOT, "| %d | %s | %s | %s | %s | %s |%n", k,
-          meanSd(cs.stream().map(StrengthSearch.Comparison::searchSuccessRate).toList()),
-          meanSd(cs.stream().map(StrengthSearch.Comparison::gridSuccessRate).toList()),
-          meanSd(cs.stream().map(StrengthSearch.Comparison::relativeSuccess).toList()),
-          meanSd(cs.stream().map(StrengthSearch.Comparison::tokenFraction).toList()),
-          meanSd(ce.stream().map(StrengthSearch.Comparison::tokenFraction).toList())));
+    md.append("\n## (c) Strength search vs exhaustive grid (leave one concept out, pooled)\n\n");
+    md.append("Per (concept, method, kind, layer, prompt) group of a held-out concept: candidates = the kind's"
+        + " strength grid; the search decodes in order of the extended classifier's P(success), stopping at the"
+        + " first judged success or after K decodes (τ = 0). Token ratio = search tokens / grid tokens, without"
+        + " and with the " + EARLY_TOKENS + "-token early decode per candidate that computes the features.\n\n");
+    md.append("| K | groups | search success | grid success | relative | token ratio | token ratio incl. early |\n");
+    md.append("|---|---|---|---|---|---|---|\n");
+    for (Map.Entry<Integer, Searched> e : searches.entrySet()) {
+      Searched s = e.getValue();
+      StrengthSearch.Comparison c = StrengthSearch.compare(s.searched, s.grids);
+      StrengthSearch.Comparison ce = StrengthSearch.compare(s.searchedWithEarly, s.grids);
+      md.append(String.format(Locale.ROOT, "| %d | %d | %.3f | %.3f | %.3f | %.3f | %.3f |%n", e.getKey(),
+          s.grids.size(), c.searchSuccessRate(), c.gridSuccessRate(), c.relativeSuccess(), c.tokenFraction(),
+          ce.tokenFraction()));
     }
     md.append('\n');
   }
 
-  record SearchOutcome(StrengthSearch.Comparison withoutEarly, StrengthSearch.Comparison withEarly) {}
+  private static String pooledF1(List<SteerOutcome> truth, List<SteerOutcome> predicted) {
+    return truth.isEmpty() ? "n/a"
+        : String.format(Locale.ROOT, "%.3f", SteerabilityClassifier.macroF1Of(truth, predicted));
+  }
 
-  /** Strength search against the grid for every group of {@code test} rows. */
-  static SearchOutcome search(List<ResultRow> test, SteerabilityClassifier classifier, int budget) {
-    Map<String, Map<Double, ResultRow>> groups = new TreeMap<>();
-    for (ResultRow r : test) {
-      RunKey k = r.key();
-      String group = String.join("/", k.concept(), k.method(), k.kind(), Integer.toString(k.layer()),
-          Integer.toString(k.prompt()));
-      groups.computeIfAbsent(group, g -> new TreeMap<>()).put(k.strength(), r);
-    }
-    List<StrengthSearch.Result> searched = new ArrayList<>();
-    List<StrengthSearch.Result> searchedWithEarly = new ArrayList<>();
-    List<StrengthSearch.Result> grids = new ArrayList<>();
-    for (Map<Double, ResultRow> g : groups.values()) {
-      List<Double> strengths = new ArrayList<>(g.keySet());
-      double[][] rowsX = new double[strengths.size()][];
-      for (int i = 0; i < rowsX.length; i++) {
-        rowsX[i] = finite(g.get(strengths.get(i)).early());
+  static SteerOutcome mostCommon(List<SteerOutcome> labels) {
+    Map<SteerOutcome, Integer> counts = new EnumMap<>(SteerOutcome.class);
+    labels.forEach(l -> counts.merge(l, 1, Integer::sum));
+    return counts.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
+  }
+
+  /** Strength searches and grids of every group, pooled over folds. */
+  static final class Searched {
+    final List<StrengthSearch.Result> searched = new ArrayList<>();
+    final List<StrengthSearch.Result> searchedWithEarly = new ArrayList<>();
+    final List<StrengthSearch.Result> grids = new ArrayList<>();
+
+    /** Searches every (concept, method, kind, layer, prompt) group of {@code test} with {@code budget}. */
+    void add(List<ResultRow> test, SteerabilityClassifier classifier, int budget) {
+      Map<String, Map<Double, ResultRow>> groups = new TreeMap<>();
+      for (ResultRow r : test) {
+        RunKey k = r.key();
+        String group = String.join("/", k.concept(), k.method(), k.kind(), Integer.toString(k.layer()),
+            Integer.toString(k.prompt()));
+        groups.computeIfAbsent(group, g -> new TreeMap<>()).put(k.strength(), r);
       }
-      double[][] p = classifier.predictProba(rowsX);
-      Map<Double, Double> success = new LinkedHashMap<>();
-      long early = 0;
-      for (int i = 0; i < rowsX.length; i++) {
-        success.put(strengths.get(i), p[i][SteerOutcome.SUCCESS.index()]);
-        early += Math.min(EARLY_TOKENS, g.get(strengths.get(i)).tokens());
+      for (Map<Double, ResultRow> g : groups.values()) {
+        List<Double> strengths = new ArrayList<>(g.keySet());
+        double[][] rowsX = new double[strengths.size()][];
+        for (int i = 0; i < rowsX.length; i++) {
+          rowsX[i] = finite(g.get(strengths.get(i)).early());
+        }
+        double[][] p = classifier.predictProba(rowsX);
+        Map<Double, Double> success = new LinkedHashMap<>();
+        long early = 0;
+        for (int i = 0; i < rowsX.length; i++) {
+          success.put(strengths.get(i), p[i][SteerOutcome.SUCCESS.index()]);
+          early += Math.min(EARLY_TOKENS, g.get(strengths.get(i)).tokens());
+        }
+        StrengthSearch.Result s = StrengthSearch.search(strengths, success::get, a -> decode(g.get(a)), budget, 0);
+        searched.add(s);
+        searchedWithEarly.add(new StrengthSearch.Result(s.strength(), s.decodedStrengths(), s.decodedTokens() + early));
+        grids.add(StrengthSearch.grid(strengths, a -> decode(g.get(a))));
       }
-      StrengthSearch.Result s = StrengthSearch.search(strengths, success::get, a -> decode(g.get(a)), budget, 0);
-      searched.add(s);
-      searchedWithEarly.add(new StrengthSearch.Result(s.strength(), s.decodedStrengths(), s.decodedTokens() + early));
-      grids.add(StrengthSearch.grid(strengths, a -> decode(g.get(a))));
     }
-    return new SearchOutcome(StrengthSearch.compare(searched, grids), StrengthSearch.compare(searchedWithEarly, grids));
   }
 
   private static StrengthSearch.Decode decode(ResultRow r) {
@@ -291,8 +404,9 @@ public final class ExperimentAnalysis {
 
   /** The rows on one side of a split. */
   record Part(List<ResultRow> rows) {
-    double[][] x(boolean withIndicators) {
-      return rows.stream().map(r -> regressionRow(r, withIndicators)).toArray(double[][]::new);
+    double[][] x(FeatureSet set, Map<String, ResultRow> unsteered) {
+      return rows.stream().map(r -> regressionRow(r, set, unsteered.get(unsteeredKey(r.key()))))
+          .toArray(double[][]::new);
     }
 
     double[] scores() {

@@ -21,6 +21,8 @@ import java.util.Map;
  *
  * @param strengths per kind, ascending from under-steer towards over-steer
  * @param prompts prompt indices 0..n−1; index i decodes neutral prefix i mod 4 with seed i
+ * @param newTokens new tokens per run, or {@link #WHOLE_STORY} (the default) to decode until {@code <eos>}
+ *     or the end of the context, as the testbed's steering tests judge
  */
 record ExperimentOptions(
     List<String> concepts,
@@ -32,11 +34,14 @@ record ExperimentOptions(
     int newTokens,
     Path out) {
 
+  /** {@code --tokens 0}: decode whole stories ({@code Testbed.wholeStory}). */
+  static final int WHOLE_STORY = 0;
+
   /** The full grids: 7 strengths per kind. */
   static final ImmutableMap<SteeringKind, List<Double>> FULL_STRENGTHS = ImmutableMap.of(
       SteeringKind.ADDITIVE, List.of(0.0, 0.15, 0.3, 0.45, 0.6, 0.9, 2.0),
       SteeringKind.ANGULAR, List.of(90.0, 75.0, 60.0, 45.0, 30.0, 15.0, 0.0),
-      SteeringKind.PLANE, List.of(0.0, -15.0, -30.0, -45.0, -60.0, -90.0, -135.0),
+      SteeringKind.PLANE, List.of(0.0, 30.0, -30.0, 60.0, -60.0, 90.0, -90.0),
       SteeringKind.SLERP, List.of(0.0, 0.1, 0.2, 0.3, 0.5, 0.7, 0.9));
 
   static ExperimentOptions parse(String... args) {
@@ -61,7 +66,7 @@ record ExperimentOptions(
     Map<SteeringKind, List<Double>> strengths = new LinkedHashMap<>(FULL_STRENGTHS);
     List<Integer> layers = full ? List.of(2, 3) : List.of(3);
     int prompts = full ? 16 : 8;
-    int tokens = 40;
+    int tokens = WHOLE_STORY;
     Path out = Path.of("experiment-out");
     for (Map.Entry<String, String> e : given.entrySet()) {
       String v = e.getValue();
@@ -81,7 +86,8 @@ record ExperimentOptions(
     checkArgument(!concepts.isEmpty() && !methods.isEmpty() && !kinds.isEmpty() && !layers.isEmpty(),
         "concepts, methods, kinds and layers must not be empty");
     checkArgument(prompts >= 1, "--prompts must be >= 1: %s", prompts);
-    checkArgument(tokens >= 6, "--tokens must be >= 6 (the early features read 6): %s", tokens);
+    checkArgument(tokens == WHOLE_STORY || tokens >= 6,
+        "--tokens must be 0 (whole stories) or >= 6 (the early features read 6): %s", tokens);
     return new ExperimentOptions(ImmutableList.copyOf(concepts), ImmutableList.copyOf(methods),
         ImmutableList.copyOf(kinds), ImmutableMap.copyOf(strengths), ImmutableList.copyOf(layers), prompts, tokens,
         out);

@@ -86,9 +86,31 @@ final class OutcomeTable {
     md.append('\n');
     bestBy(rows, md, "extraction method", r -> r.key().method());
     bestBy(rows, md, "layer", r -> Integer.toString(r.key().layer()));
+    figures.put("experiment-score-by-method.svg", scoreByMethod(rows));
     figures.put("experiment-rates.svg", rates.render());
     figures.put("experiment-nbf.svg", nbf.render());
     figures.put("experiment-kl.svg", kl.render());
+  }
+
+  /** Mean judge score vs strength, one panel per kind, one line per extraction method. */
+  private static String scoreByMethod(List<ResultRow> rows) {
+    SvgFigure figure = new SvgFigure("Mean judge score (concept × fluency) vs strength, by extraction method");
+    List<String> methods = rows.stream().map(r -> r.key().method()).distinct().sorted().toList();
+    Map<String, Map<String, Map<Double, Cell>>> byMethod = new TreeMap<>();
+    for (String m : methods) {
+      byMethod.put(m, byKind(rows, r -> r.key().method().equals(m)));
+    }
+    for (String kind : rows.stream().map(r -> r.key().kind()).distinct().sorted().toList()) {
+      List<SvgFigure.Series> series = new ArrayList<>();
+      for (String m : methods) {
+        Map<Double, Cell> cells = byMethod.get(m).getOrDefault(kind, Map.of());
+        double[] x = cells.keySet().stream().mapToDouble(Double::doubleValue).toArray();
+        double[] y = cells.values().stream().mapToDouble(c -> c.score / c.n).toArray();
+        series.add(new SvgFigure.Series(m, x, y, true));
+      }
+      figure.add(new SvgFigure.Panel(kind, xLabel(kind), "mean judge score", series, false));
+    }
+    return figure.render();
   }
 
   private static void bestBy(List<ResultRow> rows, StringBuilder md, String what, Function<ResultRow, String> group) {
@@ -123,7 +145,7 @@ final class OutcomeTable {
     return switch (kind) {
       case "additive" -> "strength (× residual norm)";
       case "slerp" -> "slerp fraction";
-      case "angular" -> "target angle to v (degrees)";
+      case "angular" -> "target angle from b1 (degrees)";
       case "plane" -> "rotation (degrees)";
       default -> "strength";
     };

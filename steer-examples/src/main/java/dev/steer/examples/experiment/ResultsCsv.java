@@ -31,8 +31,9 @@ import java.util.Set;
  *       multiples of the residual norm for additive, the fraction for slerp, degrees for the rotations);
  *   <li>the verdict: {@code concept_score, fluency, judge_score} (= concept_score × fluency), {@code label}
  *       (UNDER_STEER, SUCCESS, OVER_STEER), {@code tokens} (tokens decoded);
- *   <li>{@link #INDICATOR_COLUMNS}: the ten summary statistics of the per-step NBF and KL over the decode
- *       ({@code nbf_mean … kl_kurtosis}) and {@code mean_nbf} (mean steered BF / mean unsteered BF);
+ *   <li>{@link #INDICATOR_COLUMNS}: the ten summary statistics of the per-step NBF, KL and concept KL
+ *       before and after the intervention over the decode ({@code nbf_mean … concept_kl_after_kurtosis}),
+ *       and {@code mean_nbf} (mean steered BF / mean unsteered BF);
  *   <li>{@link #EARLY_COLUMNS}: Fan et al.'s early-token features at layer offset 0 (the only offset every
  *       steered layer of the 4-layer testbed has), then {@code bf_t{t}, nbf_t{t}, kl_t{t}} per step.
  * </ol>
@@ -45,7 +46,8 @@ final class ResultsCsv implements Closeable {
       ImmutableList.of("concept", "method", "kind", "layer", "strength", "prompt");
   static final ImmutableList<String> VERDICT_COLUMNS =
       ImmutableList.of("concept_score", "fluency", "judge_score", "label", "tokens");
-  static final List<Indicator> INDICATORS = List.of(Indicator.NBF, Indicator.KL);
+  static final List<Indicator> INDICATORS =
+      List.of(Indicator.NBF, Indicator.KL, Indicator.CONCEPT_KL_BEFORE, Indicator.CONCEPT_KL_AFTER);
   static final ImmutableList<String> INDICATOR_COLUMNS = ImmutableList.<String>builder()
       .addAll(RunIndicators.summaryFeatureNames(INDICATORS, false)).add("mean_nbf").build();
   static final FeatureSchema EARLY_SCHEMA =

@@ -3,7 +3,9 @@ package dev.steer.examples.experiment;
 import dev.steer.extract.ExtractionMethod;
 import dev.steer.hook.HookPoint;
 import dev.steer.intervention.RotationPlane;
+import dev.steer.metrics.distribution.NextTokenStats;
 import dev.steer.metrics.features.FeatureVector;
+import dev.steer.metrics.run.ConceptProbe;
 import dev.steer.metrics.run.EarlyFeatures;
 import dev.steer.metrics.run.Indicator;
 import dev.steer.metrics.run.RunIndicators;
@@ -142,23 +144,27 @@ public final class SteerabilityExperiment {
     return keys;
   }
 
-  /** The concept vector and its scales at one (layer, method, concept). */
+  /**
+   * The concept vector, rotation plane, strength scale and unembedding (for concept KL) at one (layer,
+   * method, concept).
+   */
   record Setting(String concept, String method, int layer, Concept target, HookPoint hook, SteeringVector unit,
-      RotationPlane plane, double residualNorm) {
+      RotationPlane plane, double residualNorm, float[][] unembedding) {
 
     boolean matches(RunKey k) {
       return k.concept().equals(concept) && k.method().equals(method) && k.layer() == layer;
     }
 
-    static Setting of(OnnxSteerableModel model, RunKey k) {
+    static Setting of(OnnxSteerableModel model, RunKey k) throws IOException {
       Concept target = Testbed.grammar().concept(k.concept());
       HookPoint hook = HookPoint.residPost(k.layer());
       List<ContrastivePair> pairs = ContrastivePrompts.pairs(Testbed.grammar(), target, PAIRS, 1);
       SteeringVector unit = ConceptVectors.extract(model, Testbed.grammar(), target, pairs, hook,
           ExperimentOptions.method(k.method())).unit();
-      RotationPlane plane = RotationPlane.orthonormalize(unit, SteeringVector.of(Testbed.meanActivation(model, hook)));
+      RotationPlane plane = ConceptVectors.rotationPlane(model, Testbed.grammar(), target, pairs,
+          ExperimentOptions.method(k.method()));
       return new Setting(k.concept(), k.method(), k.layer(), target, hook, unit, plane,
-          Testbed.residualNorm(model, hook));
+          Testbed.residualNorm(model, hook), model.unembedding());
     }
   }
 
@@ -166,8 +172,11 @@ public final class SteerabilityExperiment {
     SteeringKind kind = SteeringKind.parse(k.kind());
     SteeringPlan plan = SteeringPlan.of(s.hook(), kind.intervention(s.unit(), s.plane(), s.residualNorm(), k.strength()));
     String prompt = ContrastivePrompts.NEUTRAL_PREFIXES.get(k.prompt() % ContrastivePrompts.NEUTRAL_PREFIXES.size());
-    GenerationConfig config = GenerationConfig.sampled(newTokens, TEMPERATURE, k.prompt());
-    RunIndicators run = SteeringIndicators.measure(model, prompt, plan, config);
+    GenerationConfig config = newTokens == ExperimentOptions.WHOLE_STORY
+        ? Testbed.wholeStory(model, prompt, k.prompt())
+        : GenerationConfig.sampled(newTokens, TEMPERATURE, k.prompt());
+    RunIndicators run = SteeringIndicators.measure(model, prompt, plan, config, NextTokenStats.DEFAULT_TOP_K,
+        ConceptProbe.of(s.hook(), s.unembedding(), s.unit()));
     Verdict v = judge.score(prompt, run.generation().text(), s.target());
     double[] indicators = new double[ResultsCsv.INDICATOR_COLUMNS.size()];
     int at = 0;

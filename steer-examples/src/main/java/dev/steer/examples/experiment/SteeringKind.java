@@ -10,15 +10,16 @@ import dev.steer.vector.SteeringVector;
 import java.util.Locale;
 
 /**
- * The intervention kinds the sweep compares, each with its strength unit. The rotation plane is
- * orthonormalize(v̂, mean activation at the layer): b1 = v̂.
+ * The intervention kinds the sweep compares, each with its strength unit. The rotation plane is the
+ * Angular/Selective Steering construction from one candidate per layer ({@code
+ * ConceptVectors.rotationPlane}).
  */
 enum SteeringKind {
   /** h + (s · residual norm) · v̂; s in multiples of the layer's mean residual norm. */
   ADDITIVE,
-  /** The in-plane part of h turned to s degrees from v̂ (0 = aligned with the concept). */
+  /** The in-plane part of h turned to s degrees from b1 (0 = aligned with the plane's concept axis). */
   ANGULAR,
-  /** The in-plane part of h turned by s degrees (negative carries the mean direction onto v̂). */
+  /** The in-plane part of h turned by s degrees; which sign turns towards b1 depends on the plane. */
   PLANE,
   /** h slerped the fraction s of the way towards v̂'s direction, keeping ‖h‖. */
   SLERP;

@@ -2,6 +2,7 @@ package dev.steer.examples.experiment;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.steer.testbed.Verdict;
@@ -50,14 +51,14 @@ class ExperimentAnalysisTest {
 
   @Test
   void theReportHasEverySectionAndParsableFigures() throws Exception {
-    ExperimentAnalysis.Report report = ExperimentAnalysis.analyze(synthetic(), ExperimentAnalysis.Settings.quick(2));
+    ExperimentAnalysis.Report report = ExperimentAnalysis.analyze(synthetic(), ExperimentAnalysis.Settings.quick());
     String md = report.markdown();
     for (String section : List.of("## Outcomes by kind and strength", "## (a)", "## (b)", "## (c)")) {
       assertTrue(md.contains(section), section + " missing from:\n" + md);
     }
     assertFalse(md.contains("n/a"), md);
     assertEquals(Set.of("experiment-rates.svg", "experiment-nbf.svg", "experiment-kl.svg",
-        "experiment-predicted.svg"), report.figures().keySet());
+        "experiment-score-by-method.svg", "experiment-predicted.svg"), report.figures().keySet());
     for (String svg : report.figures().values()) {
       DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(new InputSource(new StringReader(svg)));
     }
@@ -65,7 +66,7 @@ class ExperimentAnalysisTest {
 
   @Test
   void theOutcomeTableCountsLabelsPerStrength() {
-    String md = ExperimentAnalysis.analyze(synthetic(), ExperimentAnalysis.Settings.quick(1)).markdown();
+    String md = ExperimentAnalysis.analyze(synthetic(), ExperimentAnalysis.Settings.quick()).markdown();
     // 4 concepts × 2 prompts = 8 runs per cell; at 0.45 all succeed, at 0.9 all over-steer
     assertTrue(md.contains("| additive | 0.45 | 8 | 1.00 | 0.00 |"), md);
     assertTrue(md.contains("| slerp | 0.9 | 8 | 0.00 | 1.00 |"), md);
@@ -74,23 +75,56 @@ class ExperimentAnalysisTest {
   @Test
   void theSearchMatchesTheGridWhenItsBudgetCoversEveryCandidate() {
     List<ResultRow> rows = synthetic();
-    ConceptSplit split = ConceptSplit.of(Set.of("red", "night", "sailor", "joyful"), 0.3, 0);
+    ConceptSplit split = new ConceptSplit(Set.of("red"));
     ExperimentAnalysis.Part train = ExperimentAnalysis.part(rows, split, false);
     var classifier = dev.steer.metrics.predict.SteerabilityClassifier.train(
-        train.vectors(ResultsCsv.EARLY_SCHEMA), train.labels(), ExperimentAnalysis.Settings.quick(1).classifier());
-    var outcome = ExperimentAnalysis.search(ExperimentAnalysis.part(rows, split, true).rows(), classifier, 20);
-    assertEquals(1.0, outcome.withoutEarly().gridSuccessRate());
-    assertEquals(1.0, outcome.withoutEarly().relativeSuccess());
-    assertTrue(outcome.withoutEarly().tokenFraction() < 1);
-    assertTrue(outcome.withEarly().tokenFraction() > outcome.withoutEarly().tokenFraction());
+        train.vectors(ResultsCsv.EARLY_SCHEMA), train.labels(), ExperimentAnalysis.Settings.quick().classifier());
+    ExperimentAnalysis.Searched searched = new ExperimentAnalysis.Searched();
+    searched.add(ExperimentAnalysis.part(rows, split, true).rows(), classifier, 20);
+    var without = dev.steer.metrics.predict.StrengthSearch.compare(searched.searched, searched.grids);
+    var with = dev.steer.metrics.predict.StrengthSearch.compare(searched.searchedWithEarly, searched.grids);
+    assertEquals(1.0, without.gridSuccessRate());
+    assertEquals(1.0, without.relativeSuccess());
+    assertTrue(without.tokenFraction() < 1);
+    assertTrue(with.tokenFraction() > without.tokenFraction());
   }
 
   @Test
-  void aConceptSplitHoldsOutThirtyPercentRoundedAndKeepsOneToTrain() {
-    Set<String> eight = Set.of("a", "b", "c", "d", "e", "f", "g", "h");
-    assertEquals(2, ConceptSplit.of(eight, 0.3, 0).held().size());
-    assertEquals(1, ConceptSplit.of(Set.of("a", "b"), 0.3, 0).held().size());
-    assertEquals(ConceptSplit.of(eight, 0.3, 4), ConceptSplit.of(eight, 0.3, 4));
+  void perSettingRowsAverageTheJudgeScoreAndIndicatorsOverPrompts() {
+    List<ResultRow> rows = synthetic();
+    List<ResultRow> settings = ExperimentAnalysis.perSetting(rows);
+    assertEquals(rows.size() / 2, settings.size()); // 2 prompts per setting
+    ResultRow first = settings.get(0);
+    List<ResultRow> members = rows.stream().filter(r -> r.key().concept().equals(first.key().concept())
+        && r.key().kind().equals(first.key().kind()) && r.key().strength() == first.key().strength()).toList();
+    assertEquals(2, members.size());
+    assertEquals((members.get(0).judgeScore() + members.get(1).judgeScore()) / 2, first.judgeScore(), 1e-12);
+    assertEquals((members.get(0).indicators()[3] + members.get(1).indicators()[3]) / 2, first.indicators()[3], 1e-12);
+  }
+
+  @Test
+  void leaveOneConceptOutHoldsOutEachConceptOnceInNameOrder() {
+    List<ConceptSplit> splits = ConceptSplit.leaveOneOut(Set.of("night", "red", "joyful"));
+    assertEquals(List.of(Set.of("joyful"), Set.of("night"), Set.of("red")),
+        splits.stream().map(ConceptSplit::held).toList());
+    assertThrows(IllegalArgumentException.class, () -> ConceptSplit.leaveOneOut(Set.of("red")));
+  }
+
+  @Test
+  void conceptKlRatiosDivideByTheUnsteeredRunOfTheSameConceptMethodLayerAndPrompt() {
+    List<ResultRow> rows = synthetic();
+    var unsteered = ExperimentAnalysis.unsteeredRuns(rows);
+    ResultRow steered = rows.stream().filter(r -> r.key().strength() > 0).findFirst().orElseThrow();
+    ResultRow base = unsteered.get(ExperimentAnalysis.unsteeredKey(steered.key()));
+    assertEquals(0.0, base.key().strength());
+    assertEquals(steered.key().prompt(), base.key().prompt());
+    var set = ExperimentAnalysis.FeatureSet.CONCEPT_KL;
+    List<String> names = ExperimentAnalysis.regressionNames(set);
+    double[] x = ExperimentAnalysis.regressionRow(steered, set, base);
+    assertEquals(names.size(), x.length);
+    int column = ResultsCsv.INDICATOR_COLUMNS.indexOf("concept_kl_after_mean");
+    double expected = steered.indicators()[column] / base.indicators()[column];
+    assertEquals(expected, x[names.indexOf("concept_kl_after_mean_ratio")], 1e-12);
   }
 
   @Test
@@ -101,7 +135,7 @@ class ExperimentAnalysisTest {
         out.append(r);
       }
     }
-    String md = ExperimentAnalysis.analyze(ResultsCsv.read(csv), ExperimentAnalysis.Settings.quick(1)).markdown();
-    assertTrue(md.startsWith("96 runs, 4 concepts"), md);
+    String md = ExperimentAnalysis.analyze(ResultsCsv.read(csv), ExperimentAnalysis.Settings.quick()).markdown();
+    assertTrue(md.startsWith("96 runs, 4 concepts, leave-one-concept-out"), md);
   }
 }

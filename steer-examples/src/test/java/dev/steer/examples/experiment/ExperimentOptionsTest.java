@@ -24,8 +24,11 @@ class ExperimentOptionsTest {
   }
 
   @Test
-  void theDefaultIsSmall() {
+  void theDefaultIsSmallAndDecodesWholeStories() {
     assertEquals(1792, ExperimentOptions.parse().runCount());
+    assertEquals(ExperimentOptions.WHOLE_STORY, ExperimentOptions.parse().newTokens());
+    assertEquals(24, ExperimentOptions.parse("--tokens", "24").newTokens());
+    assertThrows(IllegalArgumentException.class, () -> ExperimentOptions.parse("--tokens", "5"));
   }
 
   @Test

@@ -33,7 +33,7 @@ class ResultsCsvTest {
   void theHeaderIsTheDocumentedSchema() {
     List<String> expected = new ArrayList<>(List.of("concept", "method", "kind", "layer", "strength", "prompt",
         "concept_score", "fluency", "judge_score", "label", "tokens"));
-    for (String indicator : List.of("nbf", "kl")) {
+    for (String indicator : List.of("nbf", "kl", "concept_kl_before", "concept_kl_after")) {
       for (String stat : List.of("mean", "std", "min", "max", "median", "q1", "q3", "iqr", "skewness", "kurtosis")) {
         expected.add(indicator + "_" + stat);
       }
@@ -44,7 +44,7 @@ class ResultsCsvTest {
     assertEquals(ResultsCsv.EARLY_SCHEMA.names(), early);
     assertEquals(List.of("alpha", "bf_t0", "nbf_t0", "kl_t0", "bf_t1", "nbf_t1", "kl_t1", "bf_t3", "nbf_t3",
         "kl_t3", "bf_t5", "nbf_t5", "kl_t5"), early.subList(early.size() - 13, early.size()));
-    assertEquals(32 + 121, ResultsCsv.HEADER.size());
+    assertEquals(52 + 121, ResultsCsv.HEADER.size());
   }
 
   @Test

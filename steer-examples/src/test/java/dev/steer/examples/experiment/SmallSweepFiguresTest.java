@@ -41,7 +41,7 @@ class SmallSweepFiguresTest {
       ExperimentAnalysis.Part train = ExperimentAnalysis.part(rows, split, false);
       ExperimentAnalysis.Part test = ExperimentAnalysis.part(rows, split, true);
       SteerabilityClassifier c = SteerabilityClassifier.train(train.vectors(schema), train.labels(),
-          ExperimentAnalysis.Settings.small(1, 1).classifier());
+          ExperimentAnalysis.Settings.small(1).classifier());
       f1.add(c.macroF1(test.vectors(schema), test.labels()));
       baseline.add(majorityMacroF1(train.labels(), test.labels()));
     }

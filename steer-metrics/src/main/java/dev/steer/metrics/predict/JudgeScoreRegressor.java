@@ -129,6 +129,20 @@ public final class JudgeScoreRegressor {
     return Splits.r2(scores, p);
   }
 
+  /**
+   * R² = 1 − Σ(y − ŷ)²/Σ(y − ȳ)² of any predictions (e.g. pooled over cross-validation folds); for constant
+   * y, 1 if predicted exactly, else −∞.
+   *
+   * @throws IllegalArgumentException if the lengths disagree or there are no rows
+   */
+  public static double r2(double[] scores, double[] predicted) {
+    checkNotNull(scores, "scores");
+    checkNotNull(predicted, "predicted");
+    checkArgument(scores.length == predicted.length && scores.length > 0,
+        "%s scores but %s predictions (need the same, at least one)", scores.length, predicted.length);
+    return Splits.r2(scores, predicted);
+  }
+
   /** The feature names this regressor expects, in order. */
   public List<String> featureNames() {
     return names;

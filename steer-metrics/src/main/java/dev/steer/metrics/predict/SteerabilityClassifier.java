@@ -7,6 +7,7 @@ import com.google.common.collect.ImmutableList;
 import dev.steer.metrics.features.FeatureVector;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
 import ml.dmlc.xgboost4j.java.Booster;
@@ -177,6 +178,35 @@ public final class SteerabilityClassifier {
   /** P(success) of one vector: what {@link StrengthSearch} orders strengths by. */
   public double successProbability(FeatureVector features) {
     return predictProba(features)[SteerOutcome.SUCCESS.index()];
+  }
+
+  /**
+   * The most probable outcome of each vector.
+   *
+   * @throws IllegalArgumentException if a vector does not follow this classifier's schema
+   */
+  public List<SteerOutcome> predict(List<FeatureVector> features) {
+    double[][] p = predictProba(features);
+    List<SteerOutcome> out = new ArrayList<>(p.length);
+    for (double[] row : p) {
+      out.add(SteerOutcome.values()[argmax(row)]);
+    }
+    return out;
+  }
+
+  /**
+   * Macro-F1 of any predictions against the truth (e.g. pooled over cross-validation folds), over the
+   * outcomes that occur in either list, F1 = 2·TP/(2·TP + FP + FN) per outcome.
+   *
+   * @throws IllegalArgumentException if the lists are empty or differ in length
+   */
+  public static double macroF1Of(List<SteerOutcome> truth, List<SteerOutcome> predicted) {
+    checkNotNull(truth, "truth");
+    checkNotNull(predicted, "predicted");
+    checkArgument(truth.size() == predicted.size() && !truth.isEmpty(),
+        "%s labels but %s predictions (need the same, at least one)", truth.size(), predicted.size());
+    return Splits.macroF1(truth.stream().mapToInt(SteerOutcome::index).toArray(),
+        predicted.stream().mapToInt(SteerOutcome::index).toArray(), CLASSES);
   }
 
   /**

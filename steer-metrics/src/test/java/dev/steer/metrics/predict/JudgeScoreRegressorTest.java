@@ -44,6 +44,8 @@ class JudgeScoreRegressorTest {
   void r2IsOneMinusResidualOverTotalSumOfSquares() {
     assertEquals(1 - 2.0 / 8.0, Splits.r2(new double[] {0, 2, 4}, new double[] {1, 2, 3}), 1e-12);
     assertEquals(1.0, Splits.r2(new double[] {1, 1}, new double[] {1, 1}));
+    assertEquals(0.75, JudgeScoreRegressor.r2(new double[] {0, 2, 4}, new double[] {1, 2, 3}), 1e-12);
+    assertThrows(IllegalArgumentException.class, () -> JudgeScoreRegressor.r2(new double[] {1}, new double[0]));
   }
 
   @Test

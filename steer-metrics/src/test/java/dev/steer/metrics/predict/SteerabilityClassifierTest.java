@@ -127,4 +127,15 @@ class SteerabilityClassifierTest {
     // a class absent from truth and predictions does not count
     assertEquals(1.0, Splits.macroF1(new int[] {0, 2}, new int[] {0, 2}, 3));
   }
+
+  @Test
+  void pooledMacroF1OfPredictionsAgreesWithTheInstanceMethod() {
+    List<SteerOutcome> predicted = classifier.predict(test.features);
+    assertEquals(test.labels.size(), predicted.size());
+    assertEquals(classifier.macroF1(test.features, test.labels),
+        SteerabilityClassifier.macroF1Of(test.labels, predicted), 1e-12);
+    List<SteerOutcome> u = List.of(SteerOutcome.UNDER_STEER, SteerOutcome.SUCCESS, SteerOutcome.OVER_STEER);
+    assertEquals(1.0, SteerabilityClassifier.macroF1Of(u, u));
+    assertThrows(IllegalArgumentException.class, () -> SteerabilityClassifier.macroF1Of(u, u.subList(0, 2)));
+  }
 }
