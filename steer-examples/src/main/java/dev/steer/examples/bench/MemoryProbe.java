@@ -11,18 +11,21 @@ import java.nio.file.Path;
  * {@code /proc/self/status} (−1 where that file does not exist), and the Java heap in use after a GC.
  *
  * @param rssKb resident set size, KiB
+ * @param anonRssKb its anonymous part (RssAnon: heap, native allocations), KiB, where leaks show; the rest
+ *     is mostly file-backed (memory-mapped weights), whose pages the kernel may drop and re-read
  * @param peakRssKb peak resident set size so far, KiB
  * @param heapUsedBytes heap in use after {@link System#gc()}
  * @param heapCommittedBytes heap the JVM holds from the OS (part of the resident set; it shrinks and grows
  *     with GCs, so native growth is best read as the change in RSS minus this)
  */
-record MemoryProbe(long rssKb, long peakRssKb, long heapUsedBytes, long heapCommittedBytes) {
+record MemoryProbe(long rssKb, long anonRssKb, long peakRssKb, long heapUsedBytes, long heapCommittedBytes) {
 
   /** Reads now, after asking for a GC so that heap figures compare across readings. */
   static MemoryProbe read() {
     System.gc();
     MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
-    return new MemoryProbe(statusField("VmRSS:"), statusField("VmHWM:"), heap.getUsed(), heap.getCommitted());
+    return new MemoryProbe(statusField("VmRSS:"), statusField("RssAnon:"), statusField("VmHWM:"), heap.getUsed(),
+        heap.getCommitted());
   }
 
   private static long statusField(String field) {
@@ -40,6 +43,10 @@ record MemoryProbe(long rssKb, long peakRssKb, long heapUsedBytes, long heapComm
 
   double rssMib() {
     return rssKb / 1024.0;
+  }
+
+  double anonRssMib() {
+    return anonRssKb / 1024.0;
   }
 
   double peakRssMib() {

@@ -15,8 +15,8 @@ import java.util.Set;
  */
 final class MemorySection {
 
-  static final String HEADER = "| model | tokens generated | VmRSS MiB | VmHWM MiB | heap used MiB (after GC) |\n"
-      + "|---|---|---|---|---|\n";
+  static final String HEADER = "| model | tokens generated | VmRSS MiB | RssAnon MiB | VmHWM MiB"
+      + " | heap used MiB (after GC) |\n|---|---|---|---|---|---|\n";
 
   private MemorySection() {}
 
@@ -49,15 +49,17 @@ final class MemorySection {
     MemoryProbe firstCheckpoint = probes.get(1);
     MemoryProbe last = probes.get(probes.size() - 1);
     out.append(String.format(Locale.ROOT, "%n%s: from the first checkpoint (%d tokens) to the last (%d tokens)"
-        + " RSS changed by %+.1f MiB and heap by %+.1f MiB; start to end RSS %+.1f MiB.%n",
+        + " RSS changed by %+.1f MiB (anonymous %+.1f MiB) and heap by %+.1f MiB; start to end RSS %+.1f MiB"
+        + " (anonymous %+.1f MiB).%n",
         s.spec.architecture(), rows.get(0)[0], tokens, last.rssMib() - firstCheckpoint.rssMib(),
-        last.heapMib() - firstCheckpoint.heapMib(), last.rssMib() - probes.get(0).rssMib()));
+        last.anonRssMib() - firstCheckpoint.anonRssMib(), last.heapMib() - firstCheckpoint.heapMib(),
+        last.rssMib() - probes.get(0).rssMib(), last.anonRssMib() - probes.get(0).anonRssMib()));
     return out.toString();
   }
 
   private static String line(BenchSubject s, long tokens, MemoryProbe p) {
-    return String.format(Locale.ROOT, "| %s | %d | %.1f | %.1f | %.1f |%n", s.spec.architecture(), tokens,
-        p.rssMib(), p.peakRssMib(), p.heapMib());
+    return String.format(Locale.ROOT, "| %s | %d | %.1f | %.1f | %.1f | %.1f |%n", s.spec.architecture(), tokens,
+        p.rssMib(), p.anonRssMib(), p.peakRssMib(), p.heapMib());
   }
 
   private static int generateOne(BenchSubject s, String prompt, GenerationConfig config, int i) {
