@@ -33,7 +33,8 @@ import java.util.TreeSet;
  *       methods, layers and prompts);
  *   <li>(a) {@link JudgeScoreRegressor} predicting judge score = concept score × fluency from strength and
  *       kind/method/layer indicators alone, + the NBF/KL summaries, + the concept-KL summaries and their
- *       ratios to the unsteered run of the same (concept, method, layer, prompt); R² on held-out concepts;
+ *       ratios to the unsteered run of the same (concept, method, layer, prompt); R² on held-out concepts,
+ *       once per run and once per setting ({@link #perSetting}, means over prompts);
  *   <li>(b) {@link SteerabilityClassifier} on the early features → label, with and without the per-step
  *       BF/NBF/KL extension columns; macro-F1 on held-out concepts;
  *   <li>(c) {@link StrengthSearch} with the extended classifier against the exhaustive grid per (concept,

@@ -129,8 +129,7 @@ public final class OnnxSteerableModel implements SteerableModel {
       tok.close();
       throw e;
     }
-    SessionFactory factory =
-        new SessionFactory(OrtEnvironment.getEnvironment(), weights.graphs(), device, dir.config(), weights);
+    SessionFactory factory = new SessionFactory(OrtEnvironment.getEnvironment(), weights, device, dir.config());
     OnnxSteerableModel model = new OnnxSteerableModel(dir, tok, map, factory, weights);
     try {
       model.decoder(SteeringPlan.empty().shape(), Set.of()); // fail now, not on first use

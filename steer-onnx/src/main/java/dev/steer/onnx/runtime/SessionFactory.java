@@ -24,11 +24,10 @@ final class SessionFactory {
   private final ModelConfig config;
   private final SharedInitializers weights;
 
-  /** A factory for sessions on {@code graphs} ({@code weights.graphs()}) that read the weights from {@code weights}. */
-  SessionFactory(OrtEnvironment env, DecoderGraphs graphs, ExecutionDevice device, ModelConfig config,
-      SharedInitializers weights) {
+  /** A factory for sessions on {@code weights.graphs()} that read the weights from {@code weights}. */
+  SessionFactory(OrtEnvironment env, SharedInitializers weights, ExecutionDevice device, ModelConfig config) {
     this.env = env;
-    this.graphs = graphs;
+    this.graphs = weights.graphs();
     this.device = device;
     this.config = config;
     this.weights = weights;
