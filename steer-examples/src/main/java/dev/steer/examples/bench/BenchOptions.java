@@ -112,13 +112,14 @@ record BenchOptions(ExecutionDevice device, int threads, List<Architecture> arch
         case "--out" -> out = Path.of(v);
         case "--sections" -> sections = List.of(v.split(","));
         default -> throw new IllegalArgumentException("unknown option " + name + "; expected one of --device,"
-            + " --prepack, --threads, --arch, --hidden, --layers, --vocab, --context, --prompt-words, --tokens, --batches,"
-            + " --warmup, --reps, --memory-tokens, --memory-length, --out, --sections");
+            + " --prepack, --threads, --arch, --hidden, --layers, --vocab, --context, --prompt-words, --tokens,"
+            + " --batches, --warmup, --reps, --memory-tokens, --memory-length, --out, --sections");
       }
     }
     ExecutionDevice onDevice = device(device, threads);
-    return new BenchOptions(prepack ? onDevice : onDevice.withoutWeightPrepacking(), threads, archs, hidden, layers, vocab, context,
-        promptWords, tokens, batches, warmup, reps, memoryTokens, memoryLength, out, sections);
+    return new BenchOptions(prepack ? onDevice : onDevice.withoutWeightPrepacking(), threads, archs, hidden,
+        layers, vocab, context, promptWords, tokens, batches, warmup, reps, memoryTokens, memoryLength, out,
+        sections);
   }
 
   /** Whether {@code section} is to run. */

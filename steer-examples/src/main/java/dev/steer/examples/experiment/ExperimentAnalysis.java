@@ -187,7 +187,8 @@ public final class ExperimentAnalysis {
     }
     if (set == FeatureSet.CONCEPT_KL) {
       CONCEPT_KL_COLUMNS.forEach(c -> v.add(indicator(r, c)));
-      CONCEPT_KL_COLUMNS.forEach(c -> v.add(unsteered == null ? Double.NaN : indicator(r, c) / indicator(unsteered, c)));
+      CONCEPT_KL_COLUMNS.forEach(
+          c -> v.add(unsteered == null ? Double.NaN : indicator(r, c) / indicator(unsteered, c)));
     }
     return finite(v.stream().mapToDouble(Double::doubleValue).toArray());
   }
@@ -278,7 +279,8 @@ public final class ExperimentAnalysis {
       double[] a = actual.stream().mapToDouble(Double::doubleValue).toArray();
       double[] p = predicted.stream().mapToDouble(Double::doubleValue).toArray();
       md.append(String.format(Locale.ROOT, "| %s (%d) | %s | %s | %s |%n", set.label, regressionNames(set).size(),
-          list(r2s), meanSd(r2s), a.length == 0 ? "n/a" : String.format(Locale.ROOT, "%.3f", JudgeScoreRegressor.r2(a, p))));
+          list(r2s), meanSd(r2s),
+          a.length == 0 ? "n/a" : String.format(Locale.ROOT, "%.3f", JudgeScoreRegressor.r2(a, p))));
       if (set == FeatureSet.CONCEPT_KL && a.length > 0) {
         pooledPrediction = new double[][] {a, p};
       }

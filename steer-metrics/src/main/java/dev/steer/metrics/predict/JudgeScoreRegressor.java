@@ -130,8 +130,8 @@ public final class JudgeScoreRegressor {
   }
 
   /**
-   * R² = 1 − Σ(y − ŷ)²/Σ(y − ȳ)² of any predictions (e.g. pooled over cross-validation folds); for constant
-   * y, 1 if predicted exactly, else −∞.
+   * R² = 1 − Σ(y − ŷ)²/Σ(y − ȳ)² of any predictions (e.g. pooled over cross-validation folds); for
+   * constant y, 1 if predicted exactly, else −∞.
    *
    * @throws IllegalArgumentException if the lengths disagree or there are no rows
    */

@@ -29,16 +29,19 @@ import java.util.Optional;
  * plan shape costs its session's activations and pre-packed kernels, not another copy of the weights.
  *
  * <p>Shared: float32, float16 and bfloat16 initializers of at least {@value #MIN_BYTES} bytes (and below
- * 2 GiB, the most one mapping holds). Every shared tensor is a read-only memory mapping of a file, so its
+ * 2 GiB, the most one mapping holds), as read-only memory mappings of a file where possible, so that their
  * pages are the page cache's:
  *
  * <ul>
- *   <li>a model with external data maps its own data files, and its graphs stay as they are;
+ *   <li>a model with external data maps its own data files (any inline weights beside them become direct
+ *       copies), and its graphs stay as they are;
  *   <li>an inline model has its shared initializers written once to {@value #SPILL_FILE} in a temporary
- *       folder (deleted on {@link #close()}), and {@link #graphs()} are its graphs with those initializers
+ *       folder, deleted on {@link #close()}, and {@link #graphs()} are its graphs with those initializers
  *       turned into external references to that file. The rewritten graphs that sessions open are then
  *       small: no weights pass through the Java heap or ORT's model parser per session, and where an ORT
- *       optimisation reads an initializer from the graph (constant folding) it reads the same bytes.
+ *       optimisation reads an initializer from the graph (constant folding) it reads the same bytes. Where
+ *       no temporary folder can be written, the weights are shared as direct copies and the graphs stay as
+ *       they are.
  * </ul>
  *
  * <p>Two initializers share one tensor only when they are the same bytes (the same region of the same
@@ -57,6 +60,7 @@ final class SharedInitializers implements AutoCloseable {
   static final String SPILL_FILE = "steer-shared-weights.bin";
 
   private static final int ALIGNMENT = 64;
+  private static final String PREFIX = "steer-weights";
 
   private final DecoderGraphs graphs;
   private final List<OnnxTensor> owned;
@@ -86,6 +90,15 @@ final class SharedInitializers implements AutoCloseable {
    *     written, or ORT refuses a tensor
    */
   static SharedInitializers load(OrtEnvironment env, DecoderGraphs loaded) throws ModelLoadException {
+    return load(env, loaded, null);
+  }
+
+  /**
+   * {@link #load(OrtEnvironment, DecoderGraphs)} spilling into a new folder under {@code spillParent}
+   * (null: the system's temporary folder).
+   */
+  static SharedInitializers load(OrtEnvironment env, DecoderGraphs loaded, Path spillParent)
+      throws ModelLoadException {
     List<GraphProto> sources = new ArrayList<>(List.of(loaded.withPast().getGraph()));
     loaded.noPast().ifPresent(m -> sources.add(m.getGraph()));
     boolean external = sources.stream()
@@ -94,7 +107,17 @@ final class SharedInitializers implements AutoCloseable {
     for (GraphProto g : sources) {
       candidates.put(g, candidates(g, loaded.weightsFolder()));
     }
-    return external ? mapExternal(env, loaded, candidates) : spillInline(env, loaded, candidates);
+    if (external) {
+      return inPlace(env, loaded, candidates);
+    }
+    Spill spill;
+    try {
+      spill = Spill.write(candidates, spillParent);
+    } catch (IOException e) {
+      // no writable temporary folder: share direct copies; each session then parses the inline weights once
+      return inPlace(env, loaded, candidates);
+    }
+    return spilled(env, loaded, candidates, spill);
   }
 
   private static List<Candidate> candidates(GraphProto g, Path folder) throws ModelLoadException {
@@ -118,7 +141,8 @@ final class SharedInitializers implements AutoCloseable {
     return out;
   }
 
-  private static SharedInitializers mapExternal(OrtEnvironment env, DecoderGraphs loaded,
+  /** Shares external data as mappings of the model's own files and inline data as direct copies. */
+  private static SharedInitializers inPlace(OrtEnvironment env, DecoderGraphs loaded,
       Map<GraphProto, List<Candidate>> candidates) throws ModelLoadException {
     Tensors tensors = new Tensors(env);
     try {
@@ -142,12 +166,10 @@ final class SharedInitializers implements AutoCloseable {
     }
   }
 
-  private static SharedInitializers spillInline(OrtEnvironment env, DecoderGraphs loaded,
-      Map<GraphProto, List<Candidate>> candidates) throws ModelLoadException {
-    Path folder = null;
-    Tensors tensors = new Tensors(env);
-    try {
-      folder = Files.createTempDirectory("steer-weights");
+  /** The inline candidates' bytes written once, each distinct source at an aligned offset. */
+  private record Spill(Path folder, Path file, Map<Source, Long> offsets) {
+    static Spill write(Map<GraphProto, List<Candidate>> candidates, Path parent) throws IOException {
+      Path folder = parent == null ? Files.createTempDirectory(PREFIX) : Files.createTempDirectory(parent, PREFIX);
       folder.toFile().deleteOnExit();
       Path file = folder.resolve(SPILL_FILE);
       file.toFile().deleteOnExit();
@@ -166,30 +188,36 @@ final class SharedInitializers implements AutoCloseable {
             }
           }
         }
+      } catch (IOException | RuntimeException e) {
+        delete(folder);
+        throw e;
       }
+      return new Spill(folder, file, offsets);
+    }
+  }
+
+  private static SharedInitializers spilled(OrtEnvironment env, DecoderGraphs loaded,
+      Map<GraphProto, List<Candidate>> candidates, Spill spill) throws ModelLoadException {
+    Tensors tensors = new Tensors(env);
+    try {
       Map<GraphProto, Map<String, OnnxTensor>> byGraph = new IdentityHashMap<>();
-      ModelProto withPast = spilled(loaded.withPast(), candidates, offsets, file, tensors, byGraph);
+      ModelProto withPast = spilled(loaded.withPast(), candidates, spill, tensors, byGraph);
       Optional<ModelProto> noPast = loaded.noPast().isPresent()
-          ? Optional.of(spilled(loaded.noPast().get(), candidates, offsets, file, tensors, byGraph))
+          ? Optional.of(spilled(loaded.noPast().get(), candidates, spill, tensors, byGraph))
           : Optional.empty();
-      DecoderGraphs graphs = new DecoderGraphs(withPast, loaded.withPastMap(), noPast, loaded.noPastMap(), folder);
-      return new SharedInitializers(graphs, tensors.owned, byGraph, tensors.bytes, Optional.of(folder));
-    } catch (IOException e) {
+      DecoderGraphs graphs =
+          new DecoderGraphs(withPast, loaded.withPastMap(), noPast, loaded.noPastMap(), spill.folder());
+      return new SharedInitializers(graphs, tensors.owned, byGraph, tensors.bytes, Optional.of(spill.folder()));
+    } catch (ModelLoadException | RuntimeException e) {
       tensors.close();
-      delete(folder);
-      throw e instanceof ModelLoadException m ? m
-          : new ModelLoadException("cannot write the shared weights to a temporary file: " + e.getMessage(), e);
-    } catch (RuntimeException e) {
-      tensors.close();
-      delete(folder);
+      delete(spill.folder());
       throw e;
     }
   }
 
   /** {@code model} with its candidates turned into references to {@code file}; registers their tensors. */
-  private static ModelProto spilled(ModelProto model, Map<GraphProto, List<Candidate>> candidates,
-      Map<Source, Long> offsets, Path file, Tensors tensors, Map<GraphProto, Map<String, OnnxTensor>> byGraph)
-      throws ModelLoadException {
+  private static ModelProto spilled(ModelProto model, Map<GraphProto, List<Candidate>> candidates, Spill spill,
+      Tensors tensors, Map<GraphProto, Map<String, OnnxTensor>> byGraph) throws ModelLoadException {
     GraphProto source = model.getGraph();
     Map<String, Candidate> byName = new HashMap<>();
     candidates.get(source).forEach(c -> byName.put(c.tensor().getName(), c));
@@ -200,8 +228,8 @@ final class SharedInitializers implements AutoCloseable {
       if (c == null) {
         continue;
       }
-      long offset = offsets.get(c.source());
-      InitializerData.Region region = new InitializerData.Region(file, offset, c.length());
+      long offset = spill.offsets().get(c.source());
+      InitializerData.Region region = new InitializerData.Region(spill.file(), offset, c.length());
       named.put(c.tensor().getName(), tensors.get(c, () -> InitializerData.read(region, c.tensor().getName(), true)));
       graph.setInitializer(i, c.tensor().toBuilder().clearRawData().clearExternalData()
           .setDataLocation(TensorProto.DataLocation.EXTERNAL)

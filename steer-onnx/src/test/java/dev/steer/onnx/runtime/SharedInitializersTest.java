@@ -74,6 +74,18 @@ class SharedInitializersTest {
   }
 
   @Test
+  void withoutAWritableTemporaryFolderInlineWeightsAreSharedAsCopiesAndTheGraphsStay() throws IOException {
+    DecoderGraphs loaded = graphs(export(TinyModelDirs.weights(Architecture.GPT2), Layout.SINGLE,
+        WeightStorage.INLINE, "no-temp"));
+    Path notAFolder = Files.writeString(root.resolve("not-a-folder"), "x");
+    try (SharedInitializers shared = SharedInitializers.load(ENV, loaded, notAFolder)) {
+      assertSame(loaded, shared.graphs());
+      assertTrue(shared.spillFolder().isEmpty());
+      assertEquals(shareable(loaded.withPast().getGraph()), shared.count());
+    }
+  }
+
+  @Test
   void externalDataIsMappedInPlaceAndTheGraphsStayAsTheyAre() throws IOException {
     DecoderGraphs loaded = graphs(export(TinyModelDirs.weights(Architecture.LLAMA), Layout.SINGLE,
         WeightStorage.EXTERNAL_DATA, "external"));
