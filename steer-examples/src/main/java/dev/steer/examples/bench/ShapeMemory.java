@@ -10,6 +10,7 @@ import dev.steer.onnx.runtime.ExecutionDevice;
 import dev.steer.onnx.runtime.OnnxSteerableModel;
 import dev.steer.plan.SteeringPlan;
 import dev.steer.vector.SteeringVector;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -24,18 +25,28 @@ import java.util.Locale;
  * its speed.
  *
  * <p>Usage: {@code ShapeMemory [--arch gpt2|llama] [--hidden 768] [--layers 6] [--prepack true|false]};
- * prints one Markdown row (header with {@code --header}).
+ * prints one Markdown row ({@code --header} prints the table header instead). Run it with a fixed,
+ * pre-touched heap ({@code -Xms2g -Xmx2g -XX:+AlwaysPreTouch}) so that the heap's resident size stays
+ * constant and the change in RSS minus the heap is native memory.
  */
 public final class ShapeMemory {
 
   private ShapeMemory() {}
 
-  public static void main(String[] args) throws Exception {
-    if (Arrays.asList(args).contains("--header")) {
-      System.out.println("| model | weights MiB | pre-packing | non-heap RSS after open MiB"
-          + " | non-heap RSS per new shape MiB | unsteered ms/token |\n|---|---|---|---|---|---|");
-      return;
-    }
+  /** The Markdown table header of {@link #measure}'s rows. */
+  static final String HEADER = "| model | weights MiB | pre-packing | non-heap RSS after open MiB"
+      + " | non-heap RSS per new shape MiB | unsteered ms/token |\n|---|---|---|---|---|---|";
+
+  public static void main(String[] args) throws IOException {
+    System.out.println(Arrays.asList(args).contains("--header") ? HEADER : measure(args));
+  }
+
+  /**
+   * Measures one configuration and returns its Markdown row.
+   *
+   * @throws IllegalArgumentException naming an unknown option or a malformed value
+   */
+  static String measure(String... args) throws IOException {
     Architecture arch = Architecture.LLAMA;
     int hidden = 768;
     int layers = 6;
@@ -44,12 +55,18 @@ public final class ShapeMemory {
       checkArgument(i + 1 < args.length, "option %s needs a value", args[i]);
       String v = args[i + 1];
       switch (args[i]) {
-        case "--arch" -> arch = Architecture.valueOf(v.toUpperCase(Locale.ROOT));
+        case "--arch" -> {
+          checkArgument(v.equals("gpt2") || v.equals("llama"), "--arch must be gpt2 or llama: %s", v);
+          arch = Architecture.valueOf(v.toUpperCase(Locale.ROOT));
+        }
         case "--hidden" -> hidden = Integer.parseInt(v);
         case "--layers" -> layers = Integer.parseInt(v);
-        case "--prepack" -> prepack = Boolean.parseBoolean(v);
+        case "--prepack" -> {
+          checkArgument(v.equals("true") || v.equals("false"), "--prepack must be true or false: %s", v);
+          prepack = v.equals("true");
+        }
         default -> throw new IllegalArgumentException("unknown option " + args[i]
-            + "; expected --arch, --hidden, --layers, --prepack or --header");
+            + "; expected --arch, --hidden, --layers or --prepack");
       }
     }
     BenchModel spec = new BenchModel(arch, hidden, layers, 8000, 256);
@@ -73,7 +90,7 @@ public final class ShapeMemory {
         model.generate(prompt, SteeringPlan.empty(), GenerationConfig.greedy(tokens));
         ms[r] = (System.nanoTime() - start) / 1e6 / tokens;
       }
-      System.out.printf(Locale.ROOT, "| %s d=%d L=%d | %.1f | %s | %.1f | %.1f | %.2f |%n", arch, hidden, layers,
+      return String.format(Locale.ROOT, "| %s d=%d L=%d | %.1f | %s | %.1f | %.1f | %.2f |", arch, hidden, layers,
           spec.weightMib(), prepack ? "on" : "off", open.nonHeapResidentMib(),
           (compiled.nonHeapResidentMib() - open.nonHeapResidentMib()) / layers, Spread.of(ms).median());
     } finally {
@@ -83,10 +100,12 @@ public final class ShapeMemory {
     }
   }
 
-  /** A reading after a GC and a pause, so that freed memory has settled. */
-  private static MemoryProbe settled() throws InterruptedException {
+  /**
+   * A reading after two GCs: the first lets the cleaners of unreachable direct buffers and tensors run, the
+   * second reads what they freed.
+   */
+  private static MemoryProbe settled() {
     MemoryProbe.read();
-    Thread.sleep(300);
     return MemoryProbe.read();
   }
 }
