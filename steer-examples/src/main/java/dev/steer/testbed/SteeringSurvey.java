@@ -131,7 +131,11 @@ public final class SteeringSurvey {
 
   /** The outcome at every strength of {@code kind}'s grid, in grid order. */
   public List<Outcome> sweep(Kind kind, Concept concept) {
-    DoubleFunction<Intervention> f = intervention(kind, concept);
+    return sweep(kind, concept, intervention(kind, concept));
+  }
+
+  /** {@link #sweep(Kind, Concept)} with the intervention function already built ({@link #intervention}). */
+  public List<Outcome> sweep(Kind kind, Concept concept, DoubleFunction<Intervention> f) {
     List<Outcome> outcomes = new ArrayList<>();
     for (double s : kind.grid) {
       outcomes.add(outcome(concept, SteeringPlan.of(layer, f.apply(s))));

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.steer.extract.ExtractionMethod;
 import dev.steer.hook.HookPoint;
 import dev.steer.intervention.Ablation;
+import dev.steer.intervention.Intervention;
 import dev.steer.onnx.runtime.OnnxSteerableModel;
 import dev.steer.plan.SteeringPlan;
 import dev.steer.testbed.SteeringSurvey.Kind;
@@ -14,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.function.DoubleFunction;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -55,15 +57,15 @@ class TestbedSteeringTest {
   static void assertReachesTheBar(Kind kind, String name, double overSteer) {
     Concept concept = Testbed.grammar().concept(name);
     Outcome base = survey.outcome(concept, SteeringPlan.empty());
-    List<Outcome> outcomes = survey.sweep(kind, concept);
+    DoubleFunction<Intervention> intervention = survey.intervention(kind, concept);
+    List<Outcome> outcomes = survey.sweep(kind, concept, intervention);
     String report = kind + " " + name + ": base " + base + "; at " + Arrays.toString(kind.grid()) + ": " + outcomes;
     System.out.println(report); // the measured figures, for the record in the surefire report
     int best = SteeringSurvey.bestFluent(outcomes);
     assertTrue(best >= 0 && outcomes.get(best).meetsBar()
         && outcomes.get(best).concept() >= base.concept() + MIN_GAIN, report);
     if (!Double.isNaN(overSteer)) {
-      Outcome over = survey.outcome(concept,
-          SteeringPlan.of(survey.layer(), survey.intervention(kind, concept).apply(overSteer)));
+      Outcome over = survey.outcome(concept, SteeringPlan.of(survey.layer(), intervention.apply(overSteer)));
       assertTrue(over.fluency() <= 0.35, report + "; at " + overSteer + ": " + over);
     }
   }

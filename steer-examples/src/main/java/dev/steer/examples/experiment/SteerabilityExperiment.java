@@ -111,11 +111,12 @@ public final class SteerabilityExperiment {
     }
     Judge judge = Testbed.judge();
     Progress bar = new Progress(progress, todo.size());
+    float[][] unembedding = todo.isEmpty() ? null : model.unembedding(); // read from disk once per sweep
     try (ResultsCsv out = ResultsCsv.openForAppend(csv)) {
       Setting setting = null;
       for (RunKey k : todo) {
         if (setting == null || !setting.matches(k)) {
-          setting = Setting.of(model, k);
+          setting = Setting.of(model, k, unembedding);
         }
         out.append(measure(model, judge, setting, k, options.newTokens()));
         bar.step();
@@ -155,7 +156,7 @@ public final class SteerabilityExperiment {
       return k.concept().equals(concept) && k.method().equals(method) && k.layer() == layer;
     }
 
-    static Setting of(OnnxSteerableModel model, RunKey k) throws IOException {
+    static Setting of(OnnxSteerableModel model, RunKey k, float[][] unembedding) {
       Concept target = Testbed.grammar().concept(k.concept());
       HookPoint hook = HookPoint.residPost(k.layer());
       List<ContrastivePair> pairs = ContrastivePrompts.pairs(Testbed.grammar(), target, PAIRS, 1);
@@ -164,7 +165,7 @@ public final class SteerabilityExperiment {
       RotationPlane plane = ConceptVectors.rotationPlane(model, Testbed.grammar(), target, pairs,
           ExperimentOptions.method(k.method()));
       return new Setting(k.concept(), k.method(), k.layer(), target, hook, unit, plane,
-          Testbed.residualNorm(model, hook), model.unembedding());
+          Testbed.residualNorm(model, hook), unembedding);
     }
   }
 
