@@ -47,10 +47,9 @@ public final class ConceptVectors {
 
   /**
    * The rotation plane for {@code target} built as Angular and Selective Steering build it
-   * ({@link RotationPlane#fromCandidates}): one unit candidate per block output, extracted with
-   * {@code method}
-   * ({@code blocks.L.hook_resid_post} for every layer L), b1 the most central candidate, b2 their first
-   * principal component orthogonal to b1. b2 is oriented by the candidates (their mean leans towards +b2),
+   * ({@link RotationPlane#fromCandidates}): one unit candidate per block output ({@code
+   * blocks.L.hook_resid_post} for every layer L) extracted with {@code method}, b1 the most central
+   * candidate, b2 their first principal component orthogonal to b1. b2 is oriented by the candidates (their mean leans towards +b2),
    * not by where activations lie in the plane, so {@link dev.steer.intervention.PlaneRotation} turns a
    * concept's activations towards b1 by a positive angle for some concepts and a negative one for others.
    */

@@ -29,8 +29,8 @@ import java.util.function.DoubleFunction;
  * ({@link ConceptVectors#rotationPlane}). Prints a Markdown table; {@code TestbedSteeringTest} asserts the
  * bar for six or more concepts per kind.
  *
- * <p>Run: {@code java dev.steer.testbed.SteeringSurvey} with steer-examples on the class path (about a
- * minute on two cores).
+ * <p>Run: {@code java dev.steer.testbed.SteeringSurvey} with steer-examples on the class path (about
+ * 90 s on two cores).
  */
 public final class SteeringSurvey {
 
@@ -117,16 +117,35 @@ public final class SteeringSurvey {
 
   /** The intervention of {@code kind} towards {@code concept}, as a function of the strength. */
   public DoubleFunction<Intervention> intervention(Kind kind, Concept concept) {
-    List<ContrastivePair> pairs = ContrastivePrompts.pairs(Testbed.grammar(), concept, PAIRS, 1);
-    if (kind == Kind.ANGULAR || kind == Kind.PLANE) {
-      RotationPlane plane = ConceptVectors.rotationPlane(model, Testbed.grammar(), concept, pairs,
-          ExtractionMethod.MEAN_DIFFERENCE);
-      return kind == Kind.ANGULAR ? t -> AngularRotation.of(plane, t) : t -> PlaneRotation.of(plane, t);
-    }
-    SteeringVector v = ConceptVectors.extract(model, Testbed.grammar(), concept, pairs, layer,
+    boolean rotation = kind == Kind.ANGULAR || kind == Kind.PLANE;
+    return intervention(kind, rotation ? null : vector(concept), rotation ? plane(concept) : null);
+  }
+
+  /** The unit mean-difference vector of {@code concept} at the steered layer. */
+  private SteeringVector vector(Concept concept) {
+    return ConceptVectors.extract(model, Testbed.grammar(), concept, pairs(concept), layer,
         ExtractionMethod.MEAN_DIFFERENCE).unit();
+  }
+
+  /** The rotation plane of {@code concept} from one candidate per block. */
+  private RotationPlane plane(Concept concept) {
+    return ConceptVectors.rotationPlane(model, Testbed.grammar(), concept, pairs(concept),
+        ExtractionMethod.MEAN_DIFFERENCE);
+  }
+
+  private static List<ContrastivePair> pairs(Concept concept) {
+    return ContrastivePrompts.pairs(Testbed.grammar(), concept, PAIRS, 1);
+  }
+
+  /** {@code kind} from the concept's vector (additive, slerp) or plane (the rotations). */
+  private DoubleFunction<Intervention> intervention(Kind kind, SteeringVector v, RotationPlane plane) {
     double norm = residualNorm;
-    return kind == Kind.ADDITIVE ? a -> Additive.of(v, a * norm) : a -> SlerpTowards.of(v, a);
+    return switch (kind) {
+      case ADDITIVE -> a -> Additive.of(v, a * norm);
+      case SLERP -> a -> SlerpTowards.of(v, a);
+      case ANGULAR -> t -> AngularRotation.of(plane, t);
+      case PLANE -> t -> PlaneRotation.of(plane, t);
+    };
   }
 
   /** The outcome at every strength of {@code kind}'s grid, in grid order. */
@@ -167,8 +186,10 @@ public final class SteeringSurvey {
         concepts++;
         StringBuilder row = new StringBuilder("| " + concept.name() + " | "
             + outcome(concept, SteeringPlan.empty()) + " |");
+        SteeringVector v = vector(concept);
+        RotationPlane plane = plane(concept);
         for (int k = 0; k < kinds.length; k++) {
-          List<Outcome> outcomes = sweep(kinds[k], concept);
+          List<Outcome> outcomes = sweep(kinds[k], concept, intervention(kinds[k], v, plane));
           int best = bestFluent(outcomes);
           if (best < 0) {
             row.append(" no fluent setting |");
