@@ -1,5 +1,6 @@
 package dev.steer.onnx.runtime;
 
+import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
@@ -8,7 +9,6 @@ import ai.onnxruntime.providers.OrtCUDAProviderOptions;
 import dev.steer.hook.HookPoint;
 import dev.steer.onnx.graph.GraphRewriter;
 import dev.steer.onnx.graph.ResidualStreamMap;
-import java.nio.file.Path;
 import java.util.Set;
 
 /**
@@ -53,25 +53,18 @@ final class SessionFactory {
   private OrtSession session(ModelProto model, ResidualStreamMap map, PlanLayout layout, Set<HookPoint> captures)
       throws OrtException {
     ModelProto rewritten = GraphRewriter.rewrite(model, map, captures, layout.slots());
-    return open(env, rewritten.toByteArray(), graphs.weightsFolder(), device,
-        opts -> weights.addTo(opts, model.getGraph()));
-  }
-
-  /** Adds options to a session about to be opened. */
-  interface OptionsHook {
-    void apply(OrtSession.SessionOptions options) throws OrtException;
+    return open(rewritten.toByteArray(), model.getGraph());
   }
 
   /**
-   * Opens a session on model bytes whose external weights (if any) live in {@code weightsFolder}, with
-   * {@code hook} applied to the options last.
+   * Opens a session on model bytes rewritten from {@code source}, whose external weights (if any) live in
+   * the graphs' weights folder and whose shared weights come from {@link #weights}.
    */
-  static OrtSession open(OrtEnvironment env, byte[] bytes, Path weightsFolder, ExecutionDevice device,
-      OptionsHook hook) throws OrtException {
+  private OrtSession open(byte[] bytes, GraphProto source) throws OrtException {
     try (OrtSession.SessionOptions opts = new OrtSession.SessionOptions()) {
       opts.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
       opts.addConfigEntry("session.model_external_initializers_file_folder_path",
-          weightsFolder.toAbsolutePath().toString());
+          graphs.weightsFolder().toAbsolutePath().toString());
       if (device.intraOpThreads() > 0) {
         opts.setIntraOpNumThreads(device.intraOpThreads());
       }
@@ -86,7 +79,7 @@ final class SessionFactory {
           opts.addCUDA(cuda);
         }
       }
-      hook.apply(opts);
+      weights.addTo(opts, source);
       return env.createSession(bytes, opts);
     }
   }
