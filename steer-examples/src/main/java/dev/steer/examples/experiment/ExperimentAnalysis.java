@@ -219,7 +219,8 @@ public final class ExperimentAnalysis {
    * One row per setting (all of a run key but the prompt; prompt index 0), holding the means over its prompts of
    * the judge score (as {@code conceptScore}, with {@code fluency} 1, so {@code judgeScore()} is the mean
    * score), the tokens, the indicators and the early features: the unit that Jafari et al. regress, where
-   * a score is a mean over prompts rather than one sampled story.
+   * a score is a mean over prompts rather than one sampled story. Its label is the first run's; the
+   * regression, the only user of these rows, does not read it.
    */
   static List<ResultRow> perSetting(List<ResultRow> rows) {
     Map<RunKey, List<ResultRow>> groups = new LinkedHashMap<>();
