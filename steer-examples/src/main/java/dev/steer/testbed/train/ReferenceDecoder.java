@@ -11,7 +11,8 @@ import static com.google.common.base.Preconditions.checkState;
  * <p>For tokens t_0..t_{n−1}: x_p = wte[t_p] + wpe[p]; per block, x ← x + Attn(LN_1(x)), x ← x +
  * MLP(LN_2(x)); logits_p = LN_f(x_p) · wteᵀ. Here LN(x) = (x − μ) / √(σ² + eps) · w + b over the d
  * features (σ² the biased variance); Attn splits qkv = h·c_attn.weight + c_attn.bias (columns q | k | v,
- * head j owning columns j·hd..(j+1)·hd−1 of each), softmax(q·kᵀ / √hd) over positions ≤ p, concatenates
+ * head j owning columns j·hd..(j+1)·hd−1 of each), softmax(q·kᵀ / √hd) over positions ≤ p (in a
+ * sliding-window block only positions p − window + 1 … p), concatenates
  * the heads and applies c_proj; MLP(h) = gelu_new(h·c_fc.weight + b)·c_proj.weight + b with gelu_new(x) =
  * ½x(1 + tanh(√(2/π)(x + 0.044715x³))). Matrices are Conv1D-style [in, out]: y = x·W + b.
  *
@@ -112,7 +113,7 @@ public final class ReferenceDecoder {
         x[k] = wte[token][k] + wpe[length][k];
       }
       for (int i = 0; i < blocks.length; i++) {
-        blocks[i].apply(x, keys[i], values[i], length, config);
+        blocks[i].apply(x, keys[i], values[i], length, config.slides(i) ? config.slidingWindow() : length + 1, config);
       }
       length++;
       double[] h = layerNorm(x, lnFWeight, lnFBias, config.normEps());
@@ -155,8 +156,11 @@ public final class ReferenceDecoder {
       mlpProjBias = vector(w, p + "mlp.c_proj.bias");
     }
 
-    /** Updates the residual {@code x} at position {@code pos} in place and caches its key and value. */
-    void apply(double[] x, double[][] keys, double[][] values, int pos, TestbedModelConfig c) {
+    /**
+     * Updates the residual {@code x} at position {@code pos} in place and caches its key and value; attends
+     * to the last {@code window} positions (pos itself included).
+     */
+    void apply(double[] x, double[][] keys, double[][] values, int pos, int window, TestbedModelConfig c) {
       int d = c.hiddenSize();
       int hd = c.headDim();
       double[] qkv = affine(layerNorm(x, ln1Weight, ln1Bias, c.normEps()), attnWeight, attnBias);
@@ -165,10 +169,11 @@ public final class ReferenceDecoder {
       double scale = 1 / Math.sqrt(hd);
       double[] heads = new double[d];
       double[] scores = new double[pos + 1];
+      int first = Math.max(0, pos - window + 1);
       for (int head = 0; head < c.numHeads(); head++) {
         int off = head * hd;
         double max = Double.NEGATIVE_INFINITY;
-        for (int s = 0; s <= pos; s++) {
+        for (int s = first; s <= pos; s++) {
           double dot = 0;
           for (int k = 0; k < hd; k++) {
             dot += qkv[off + k] * keys[s][off + k];
@@ -177,11 +182,11 @@ public final class ReferenceDecoder {
           max = Math.max(max, scores[s]);
         }
         double sum = 0;
-        for (int s = 0; s <= pos; s++) {
+        for (int s = first; s <= pos; s++) {
           scores[s] = Math.exp(scores[s] - max);
           sum += scores[s];
         }
-        for (int s = 0; s <= pos; s++) {
+        for (int s = first; s <= pos; s++) {
           double a = scores[s] / sum;
           for (int k = 0; k < hd; k++) {
             heads[off + k] += a * values[s][off + k];

@@ -24,6 +24,9 @@ import dev.steer.onnx.export.DecoderWeights;
  * @param intermediateSize MLP width
  * @param maxPositions number of learned positions (longest sequence the model reads)
  * @param normEps epsilon added to the variance inside every LayerNorm
+ * @param slidingWindow positions a windowed block's attention sees, its own included; 0 = none
+ * @param fullAttentionLayers blocks 0 … fullAttentionLayers − 1 attend to the whole context, the rest
+ *     through the window ({@code numLayers} when {@code slidingWindow} is 0)
  */
 public record TestbedModelConfig(
     int vocabSize,
@@ -32,7 +35,9 @@ public record TestbedModelConfig(
     int numHeads,
     int intermediateSize,
     int maxPositions,
-    double normEps) {
+    double normEps,
+    int slidingWindow,
+    int fullAttentionLayers) {
 
   /** Largest accepted size of any one dimension; keeps every tensor within a Java array. */
   public static final int MAX_DIMENSION = 1 << 14;
@@ -51,14 +56,36 @@ public record TestbedModelConfig(
         hiddenSize,
         numHeads);
     checkArgument(normEps > 0 && Double.isFinite(normEps), "normEps must be positive: %s", normEps);
+    checkArgument(
+        slidingWindow >= 0 && slidingWindow <= maxPositions,
+        "slidingWindow must be in [0 (none), maxPositions %s]: %s", maxPositions, slidingWindow);
+    checkArgument(
+        slidingWindow == 0
+            ? fullAttentionLayers == numLayers
+            : fullAttentionLayers >= 0 && fullAttentionLayers < numLayers,
+        "fullAttentionLayers %s must be numLayers %s without a sliding window, in [0, numLayers) with one",
+        fullAttentionLayers, numLayers);
+  }
+
+  /** A configuration whose every block attends to the whole context. */
+  public TestbedModelConfig(
+      int vocabSize, int hiddenSize, int numLayers, int numHeads, int intermediateSize, int maxPositions,
+      double normEps) {
+    this(vocabSize, hiddenSize, numLayers, numHeads, intermediateSize, maxPositions, normEps, 0, numLayers);
   }
 
   /**
    * The testbed model: 191-token vocabulary, d = 64, 4 layers of 4 heads, MLP 256, 80 positions (a story
-   * has at most 71 words, so {@code <bos>} + words + {@code <eos>} fits), eps 1e-5.
+   * has at most 71 words, so {@code <bos>} + words + {@code <eos>} fits), eps 1e-5, full attention in every
+   * block.
    */
   public static TestbedModelConfig standard(int vocabSize) {
     return new TestbedModelConfig(vocabSize, 64, 4, 4, 256, 80, 1e-5);
+  }
+
+  /** Whether block {@code layer} attends through the sliding window. */
+  public boolean slides(int layer) {
+    return slidingWindow > 0 && layer >= fullAttentionLayers;
   }
 
   /** Width of one attention head, {@code hiddenSize / numHeads}. */
@@ -101,7 +128,8 @@ public record TestbedModelConfig(
         .numHeads(numHeads)
         .intermediateSize(intermediateSize)
         .maxPositions(maxPositions)
-        .normEps(normEps);
+        .normEps(normEps)
+        .slidingWindow(slidingWindow, fullAttentionLayers);
   }
 
   /** Total number of parameters. */

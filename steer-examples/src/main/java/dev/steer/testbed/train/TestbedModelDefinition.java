@@ -125,14 +125,20 @@ final class TestbedModelDefinition {
     SDVariable targets = sd.placeHolder(TARGETS, DataType.FLOAT, -1, config.vocabSize());
 
     float[] mask = new float[t * t];
+    float[] windowMask = new float[t * t];
     float[] firstPositions = new float[t * config.maxPositions()];
     for (int i = 0; i < t; i++) {
       firstPositions[i * config.maxPositions() + i] = 1;
-      for (int j = i + 1; j < t; j++) {
-        mask[i * t + j] = MASKED;
+      for (int j = 0; j < t; j++) {
+        mask[i * t + j] = j > i ? MASKED : 0;
+        windowMask[i * t + j] = j > i || j <= i - config.slidingWindow() ? MASKED : 0;
       }
     }
     SDVariable causalMask = sd.constant("causal_mask", Nd4j.create(mask, new long[] {t, t}, 'c'));
+    SDVariable slidingMask =
+        config.slidingWindow() == 0
+            ? causalMask
+            : sd.constant("sliding_window_mask", Nd4j.create(windowMask, new long[] {t, t}, 'c'));
     SDVariable positionSelector =
         sd.constant(
             "position_selector",
@@ -156,7 +162,9 @@ final class TestbedModelDefinition {
       SDVariable[] qkvHeads =
           sd.unstack(sd.permute(sd.reshape(qkv, -1, t, 3, heads, hd), 2, 0, 3, 1, 4), 0, 3);
       SDVariable scores =
-          sd.mmul(qkvHeads[0], qkvHeads[1], false, true, false).mul(scale).add(causalMask);
+          sd.mmul(qkvHeads[0], qkvHeads[1], false, true, false)
+              .mul(scale)
+              .add(config.slides(i) ? slidingMask : causalMask);
       SDVariable attention = sd.mmul(sd.nn().softmax(scores, 3), qkvHeads[2]);
       SDVariable merged = sd.reshape(sd.permute(attention, 0, 2, 1, 3), -1, d);
       x = x.add(merged.mmul(p.get(pre + "attn.c_proj.weight")).add(p.get(pre + "attn.c_proj.bias")));

@@ -46,10 +46,10 @@ public final class TestbedTrainer {
 
   /** Runs a training; see the class Javadoc. */
   public static void main(String[] args) throws IOException {
-    if (args.length < 3 || args.length > 7) {
+    if (args.length < 3 || args.length > 9) {
       System.err.println(
           "usage: TestbedTrainer <outDir> <seed> <steps> [batchSize=32] [peakLearningRate=3e-3]"
-              + " [hiddenSize=64] [layers=4]");
+              + " [hiddenSize=64] [layers=4] [slidingWindow=0 (none)] [fullAttentionLayers=layers/2]");
       System.exit(2);
     }
     long start = System.nanoTime();
@@ -61,6 +61,8 @@ public final class TestbedTrainer {
     double lr = args.length > 4 ? Double.parseDouble(args[4]) : defaults.peakLearningRate();
     int hidden = args.length > 5 ? Integer.parseInt(args[5]) : 64;
     int layers = args.length > 6 ? Integer.parseInt(args[6]) : TestbedModelConfig.standard(1).numLayers();
+    int window = args.length > 7 ? Integer.parseInt(args[7]) : 0;
+    int fullLayers = window == 0 ? layers : args.length > 8 ? Integer.parseInt(args[8]) : layers / 2;
     TrainingOptions options =
         new TrainingOptions(
             seed, steps, batchSize, lr, defaults.warmupSteps(), defaults.finalLearningRateFraction(),
@@ -72,7 +74,7 @@ public final class TestbedTrainer {
     TestbedModelConfig config =
         new TestbedModelConfig(
             vocab, hidden, layers, standard.numHeads(), 4 * hidden,
-            standard.maxPositions(), standard.normEps());
+            standard.maxPositions(), standard.normEps(), window, fullLayers);
     double floor = GrammarEntropy.exact(grammar).natsPerToken();
     Consumer<String> log = line -> System.out.println(line);
     log.accept(String.format(Locale.ROOT, "config %s, %d parameters; %s", config,

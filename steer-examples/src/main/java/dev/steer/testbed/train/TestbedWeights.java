@@ -28,19 +28,21 @@ import java.util.Random;
  * <p><b>File format</b> ({@link #write}/{@link #read}), all numbers little-endian:
  *
  * <pre>
- *   magic      8 bytes  ASCII "STEERTB1"
+ *   magic      8 bytes  ASCII "STEERTB1" (full attention) or "STEERTB2" (with a sliding window)
  *   config     6 × int32 vocabSize, hiddenSize, numLayers, numHeads, intermediateSize, maxPositions;
- *              float64 normEps
+ *              float64 normEps; STEERTB2 only: 2 × int32 slidingWindow, fullAttentionLayers
  *   count      int32    number of tensors (must equal the config's)
  *   per tensor int32 name length n (1..256), n bytes UTF-8 name, int32 rank r (1..2), r × int32 dims,
  *              then prod(dims) × float32 values, row-major
  * </pre>
  *
  * Tensors appear in {@link TestbedModelConfig#tensorShapes()} order; nothing follows the last one.
+ * A model without a sliding window is written as STEERTB1, so its files are those of earlier versions.
  */
 public final class TestbedWeights {
 
-  private static final byte[] MAGIC = "STEERTB1".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] MAGIC_FULL_ATTENTION = "STEERTB1".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] MAGIC_WINDOWED = "STEERTB2".getBytes(StandardCharsets.US_ASCII);
   private static final int MAX_NAME_BYTES = 256;
 
   private final TestbedModelConfig config;
@@ -168,17 +170,21 @@ public final class TestbedWeights {
 
   /** These weights in the format of the class comment. */
   public byte[] toBytes() {
-    long bytes = MAGIC.length + 6 * 4 + 8 + 4;
+    boolean windowed = config.slidingWindow() > 0;
+    long bytes = MAGIC_FULL_ATTENTION.length + 6 * 4 + 8 + (windowed ? 2 * 4 : 0) + 4;
     for (String name : names()) {
       bytes += 4 + name.getBytes(StandardCharsets.UTF_8).length + 4 + 4 * shape(name).size()
           + 4L * tensors.get(name).length;
     }
     checkArgument(bytes <= Integer.MAX_VALUE, "weights too large for one file: %s bytes", bytes);
     ByteBuffer out = ByteBuffer.allocate((int) bytes).order(ByteOrder.LITTLE_ENDIAN);
-    out.put(MAGIC);
+    out.put(windowed ? MAGIC_WINDOWED : MAGIC_FULL_ATTENTION);
     out.putInt(config.vocabSize()).putInt(config.hiddenSize()).putInt(config.numLayers());
     out.putInt(config.numHeads()).putInt(config.intermediateSize()).putInt(config.maxPositions());
     out.putDouble(config.normEps());
+    if (windowed) {
+      out.putInt(config.slidingWindow()).putInt(config.fullAttentionLayers());
+    }
     out.putInt(tensors.size());
     for (String name : names()) {
       byte[] utf8 = name.getBytes(StandardCharsets.UTF_8);
@@ -215,16 +221,25 @@ public final class TestbedWeights {
     checkNotNull(bytes, "bytes");
     ByteBuffer in = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
     try {
-      byte[] magic = new byte[MAGIC.length];
+      byte[] magic = new byte[MAGIC_FULL_ATTENTION.length];
       in.get(magic);
+      boolean windowed = Arrays.equals(magic, MAGIC_WINDOWED);
       checkArgument(
-          Arrays.equals(magic, MAGIC),
-          "not a testbed weights file: magic %s, expected STEERTB1",
+          windowed || Arrays.equals(magic, MAGIC_FULL_ATTENTION),
+          "not a testbed weights file: magic %s, expected STEERTB1 or STEERTB2",
           new String(magic, StandardCharsets.ISO_8859_1));
+      int vocab = in.getInt();
+      int hidden = in.getInt();
+      int layers = in.getInt();
+      int heads = in.getInt();
+      int inner = in.getInt();
+      int positions = in.getInt();
+      double eps = in.getDouble();
       TestbedModelConfig config =
-          new TestbedModelConfig(
-              in.getInt(), in.getInt(), in.getInt(), in.getInt(), in.getInt(), in.getInt(),
-              in.getDouble());
+          windowed
+              ? new TestbedModelConfig(
+                  vocab, hidden, layers, heads, inner, positions, eps, in.getInt(), in.getInt())
+              : new TestbedModelConfig(vocab, hidden, layers, heads, inner, positions, eps);
       ImmutableMap<String, ImmutableList<Integer>> shapes = config.tensorShapes();
       int count = in.getInt();
       checkArgument(

@@ -13,9 +13,29 @@ class TestbedModelDefinitionTest {
   /** Small but with every dimension distinct, so a transposed or mis-split tensor cannot line up. */
   private static final TestbedModelConfig SMALL = new TestbedModelConfig(23, 12, 2, 3, 20, 9, 1e-5);
 
+  /** SMALL with its second block attending to the last 2 positions only. */
+  private static final TestbedModelConfig SMALL_WINDOWED =
+      new TestbedModelConfig(23, 12, 2, 3, 20, 9, 1e-5, 2, 1);
+
   @Test
   void sameDiffLogitsEqualTheReferenceDecoderOnRandomWeights() {
+    assertSameDiffEqualsReference(SMALL);
+  }
+
+  @Test
+  void withASlidingWindowSameDiffLogitsEqualTheReferenceDecoder() {
+    assertSameDiffEqualsReference(SMALL_WINDOWED);
     TestbedWeights weights = TestbedWeights.random(SMALL, 5);
+    int[] tokens = randomTokens(new Random(6), 1, 7)[0];
+    double[] full = new ReferenceDecoder(weights).logits(tokens)[6];
+    double[] windowed =
+        new ReferenceDecoder(TestbedWeights.random(SMALL_WINDOWED, 5)).logits(tokens)[6];
+    org.junit.jupiter.api.Assertions.assertFalse(
+        java.util.Arrays.equals(full, windowed), "the window must change the last position's logits");
+  }
+
+  private static void assertSameDiffEqualsReference(TestbedModelConfig config) {
+    TestbedWeights weights = TestbedWeights.random(config, 5);
     int t = 7;
     int[][] tokens = randomTokens(new Random(6), 3, t);
     TestbedModelDefinition model = TestbedModelDefinition.create(weights, t);
@@ -25,7 +45,7 @@ class TestbedModelDefinitionTest {
     for (int b = 0; b < tokens.length; b++) {
       double[][] expected = reference.logits(tokens[b]);
       for (int p = 0; p < t; p++) {
-        for (int v = 0; v < SMALL.vocabSize(); v++) {
+        for (int v = 0; v < config.vocabSize(); v++) {
           maxLogit = Math.max(maxLogit, Math.abs(expected[p][v]));
           assertEquals(expected[p][v], logits.getDouble(b * t + p, v), 1e-4, "b=" + b + " p=" + p);
         }

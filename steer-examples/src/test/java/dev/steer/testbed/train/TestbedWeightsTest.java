@@ -32,6 +32,18 @@ class TestbedWeightsTest {
   }
 
   @Test
+  void aSlidingWindowIsWrittenAsTheSecondFormatAndReadBack() {
+    TestbedModelConfig windowed = new TestbedModelConfig(11, 8, 2, 2, 12, 6, 1e-5, 3, 1);
+    byte[] v2 = TestbedWeights.random(windowed, 3).toBytes();
+    byte[] v1 = TestbedWeights.random(SMALL, 3).toBytes();
+    assertEquals("STEERTB2", new String(v2, 0, 8, java.nio.charset.StandardCharsets.US_ASCII));
+    assertEquals("STEERTB1", new String(v1, 0, 8, java.nio.charset.StandardCharsets.US_ASCII));
+    assertEquals(v1.length + 8, v2.length, "two int32 window fields");
+    assertEquals(windowed, TestbedWeights.fromBytes(v2).config());
+    assertEquals(SMALL, TestbedWeights.fromBytes(v1).config());
+  }
+
+  @Test
   void streamAndBytesReadTheSameFormat() throws IOException {
     TestbedWeights weights = TestbedWeights.random(SMALL, 4);
     byte[] bytes = weights.toBytes();

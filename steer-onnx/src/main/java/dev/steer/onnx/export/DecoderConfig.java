@@ -38,6 +38,12 @@ import com.google.gson.JsonPrimitive;
  * @param tieEmbeddings whether the LM head reuses the token embedding matrix (GPT-2: always)
  * @param bosTokenId beginning-of-sequence token id
  * @param eosTokenId end-of-sequence token id
+ * @param slidingWindow keys a sliding-window layer attends to, the query's own position included (query
+ *     at absolute position p sees keys p − slidingWindow + 1 … p); 0 = every layer attends to the whole
+ *     context
+ * @param fullAttentionLayers the first {@code fullAttentionLayers} blocks attend to the whole context and
+ *     the others use the sliding window (Qwen2's {@code max_window_layers}); {@code numLayers} when
+ *     {@code slidingWindow} is 0
  */
 public record DecoderConfig(
     Architecture architecture,
@@ -56,7 +62,9 @@ public record DecoderConfig(
     double queryPreAttnScalar,
     boolean tieEmbeddings,
     int bosTokenId,
-    int eosTokenId) {
+    int eosTokenId,
+    int slidingWindow,
+    int fullAttentionLayers) {
 
   private static final Gson JSON =
       new GsonBuilder().setPrettyPrinting().serializeNulls().create();
@@ -119,6 +127,24 @@ public record DecoderConfig(
         "eosTokenId %s must be in [0, vocabSize %s)",
         eosTokenId,
         vocabSize);
+    checkArgument(
+        slidingWindow >= 0 && slidingWindow <= maxPositions,
+        "slidingWindow must be in [0 (none), maxPositions %s]: %s",
+        maxPositions,
+        slidingWindow);
+    checkArgument(
+        slidingWindow == 0
+            ? fullAttentionLayers == numLayers
+            : fullAttentionLayers >= 0 && fullAttentionLayers < numLayers,
+        "fullAttentionLayers %s must be numLayers %s without a sliding window, and in [0, numLayers)"
+            + " with one (slidingWindow %s)",
+        fullAttentionLayers,
+        numLayers,
+        slidingWindow);
+    checkArgument(
+        architecture != Architecture.GEMMA2 || slidingWindow == 0,
+        "Gemma-2 alternates its windowed layers; only full attention is exported for it (slidingWindow %s)",
+        slidingWindow);
     if (architecture == Architecture.GPT2) {
       checkArgument(
           numKvHeads == numHeads,
@@ -158,6 +184,12 @@ public record DecoderConfig(
     return new Builder(checkNotNull(architecture, "architecture"));
   }
 
+  /** Whether block {@code layer} attends through the sliding window rather than to the whole context. */
+  public boolean slides(int layer) {
+    checkArgument(layer >= 0 && layer < numLayers, "layer %s not in [0, %s)", layer, numLayers);
+    return layer >= fullAttentionLayers;
+  }
+
   /** Query heads sharing one key/value head ({@code numHeads / numKvHeads}). */
   public int groupSize() {
     return numHeads / numKvHeads;
@@ -169,7 +201,10 @@ public record DecoderConfig(
    * for llama and gemma2). {@link #fromConfigJson} reads it back to an equal configuration.
    *
    * <p>Gemma-2's sliding window is written as {@code maxPositions}: the exported graph attends to the whole
-   * context, which Hugging Face reproduces exactly when the window covers every position.
+   * context, which Hugging Face reproduces exactly when the window covers every position. A sliding window
+   * is written with Qwen2's keys ({@code use_sliding_window}, {@code sliding_window}, {@code
+   * max_window_layers}) and the per-layer {@code layer_types} of recent Transformers; Hugging Face's
+   * GPT-2 and Llama classes ignore them, so only Steer reproduces such a model exactly.
    */
   public String toConfigJson() {
     JsonObject o = new JsonObject();
@@ -191,6 +226,7 @@ public record DecoderConfig(
       o.addProperty("n_inner", intermediateSize);
       o.addProperty("layer_norm_epsilon", normEps);
       o.addProperty("activation_function", "gelu_new");
+      addSlidingWindow(o);
       return toText(o);
     }
     o.addProperty("hidden_size", hiddenSize);
@@ -214,7 +250,30 @@ public record DecoderConfig(
       o.add("final_logit_softcapping", capJson(finalLogitSoftcap));
       o.addProperty("sliding_window", maxPositions);
     }
+    addSlidingWindow(o);
     return toText(o);
+  }
+
+  private void addSlidingWindow(JsonObject o) {
+    if (slidingWindow == 0) {
+      return;
+    }
+    o.addProperty("use_sliding_window", true);
+    o.addProperty("sliding_window", slidingWindow);
+    o.addProperty("max_window_layers", fullAttentionLayers);
+    JsonArray types = new JsonArray();
+    for (int layer = 0; layer < numLayers; layer++) {
+      types.add(slides(layer) ? "sliding_attention" : "full_attention");
+    }
+    o.add("layer_types", types);
+  }
+
+  /** Reads the keys {@link #addSlidingWindow} writes; absent or {@code use_sliding_window: false} = none. */
+  private static void readSlidingWindow(JsonObject o, Builder b) {
+    if (isAbsent(o, "use_sliding_window") || !bool(o, "use_sliding_window")) {
+      return;
+    }
+    b.slidingWindow(integer(o, "sliding_window"), integer(o, "max_window_layers"));
   }
 
   /**
@@ -247,6 +306,7 @@ public record DecoderConfig(
       if (!isAbsent(o, "layer_norm_epsilon")) {
         b.normEps(number(o, "layer_norm_epsilon"));
       }
+      readSlidingWindow(o, b);
       return b.build();
     }
     int d = integer(o, "hidden_size");
@@ -269,6 +329,8 @@ public record DecoderConfig(
           isAbsent(o, "attn_logit_softcapping") ? 0 : number(o, "attn_logit_softcapping"));
       b.finalLogitSoftcap(
           isAbsent(o, "final_logit_softcapping") ? 0 : number(o, "final_logit_softcapping"));
+    } else {
+      readSlidingWindow(o, b);
     }
     return b.build();
   }
@@ -379,6 +441,8 @@ public record DecoderConfig(
     private boolean tieEmbeddings;
     private int bosTokenId = 0;
     private int eosTokenId = 1;
+    private int slidingWindow;
+    private int fullAttentionLayers;
 
     private Builder(Architecture architecture) {
       this.architecture = architecture;
@@ -483,6 +547,16 @@ public record DecoderConfig(
     }
 
     /**
+     * Blocks from {@code fullAttentionLayers} on attend to the last {@code window} positions only (default:
+     * no sliding window; a window of 0 means none, whatever {@code fullAttentionLayers}).
+     */
+    public Builder slidingWindow(int window, int fullAttentionLayers) {
+      slidingWindow = window;
+      this.fullAttentionLayers = fullAttentionLayers;
+      return this;
+    }
+
+    /**
      * Builds the configuration.
      *
      * @throws IllegalArgumentException if the values are inconsistent (see {@link DecoderConfig})
@@ -507,7 +581,9 @@ public record DecoderConfig(
           queryPreAttnScalar != null ? queryPreAttnScalar : hd,
           tieEmbeddings,
           bosTokenId,
-          eosTokenId);
+          eosTokenId,
+          slidingWindow,
+          slidingWindow == 0 ? numLayers : fullAttentionLayers);
     }
   }
 }

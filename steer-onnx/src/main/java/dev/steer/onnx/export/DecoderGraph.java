@@ -16,7 +16,8 @@ import java.util.List;
  *
  * <ul>
  *   <li>mask: key j is visible from query i (absolute position past + i) iff j ≤ past + i and
- *       attention_mask[b, j] = 1; hidden scores are replaced by −1e9 before the softmax;
+ *       attention_mask[b, j] = 1, and in a sliding-window layer also j > past + i − window; hidden scores
+ *       are replaced by −1e9 before the softmax;
  *   <li>LayerNorm (GPT-2): (x − mean) / √(var + ε) · γ + β; RMSNorm: x / √(mean(x²) + ε) · g, with g = w
  *       (Llama) or 1 + w (Gemma-2);
  *   <li>RoPE: for θ_j = pos · ropeTheta^(−2j/hd), x' = x·cos + rotate_half(x)·sin with rotate_half(x) =
@@ -36,6 +37,7 @@ final class DecoderGraph {
   private final boolean withPast;
 
   private String allowed;
+  private String allowedInWindow;
   private String cos;
   private String sin;
 
@@ -116,6 +118,18 @@ final class DecoderGraph {
     String padding = g.op(s, "Cast", List.of("attention_mask"), intAttr("to", BOOL));
     String padding4 = g.op(s, "Unsqueeze", List.of(padding, g.int64s(1, 2)));
     allowed = g.op(s, "And", List.of(causal, padding4));
+    if (c.slidingWindow() > 0) {
+      // key j is inside the window of query q iff q − j < window, i.e. j + window > q
+      String inWindow =
+          g.op(
+              s,
+              "Greater",
+              List.of(
+                  g.op(s, "Unsqueeze", List.of(
+                      g.op(s, "Add", List.of(keys, g.int64Scalar(c.slidingWindow()))), g.int64s(0))),
+                  g.op(s, "Unsqueeze", List.of(queries, g.int64s(1)))));
+      allowedInWindow = g.op(s, "And", List.of(allowed, inWindow));
+    }
   }
 
   private String slice1(String scope, String shape, long index) {
@@ -265,7 +279,8 @@ final class DecoderGraph {
     if (c.attnLogitSoftcap() != 0) {
       scores = softcap(s, scores, c.attnLogitSoftcap());
     }
-    scores = g.op(s, "Where", List.of(allowed, scores, g.scalar(MASKED)));
+    String visible = c.slides(layer) ? allowedInWindow : allowed;
+    scores = g.op(s, "Where", List.of(visible, scores, g.scalar(MASKED)));
     String probs = g.op(s, "Softmax", List.of(scores), intAttr("axis", -1));
     return merge(s, g.op(s, "MatMul", List.of(probs, values)), c.numHeads());
   }

@@ -220,12 +220,14 @@ public final class ReferenceDecoder {
       for (int t = 0; t < n; t++) {
         double[] scores = new double[n];
         boolean any = false;
+        // a sliding-window layer sees keys t − window + 1 … t
+        int first = c.slides(layer) ? t - c.slidingWindow() + 1 : 0;
         for (int s = 0; s < n; s++) {
-          any |= s <= t && attended[s];
+          any |= s <= t && s >= first && attended[s];
         }
         double max = Double.NEGATIVE_INFINITY;
         for (int s = 0; s < n; s++) {
-          boolean visible = any ? s <= t && attended[s] : true;
+          boolean visible = any ? s <= t && s >= first && attended[s] : true;
           if (!visible) {
             scores[s] = Double.NEGATIVE_INFINITY;
             continue;
