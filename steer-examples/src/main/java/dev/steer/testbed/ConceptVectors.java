@@ -8,6 +8,7 @@ import dev.steer.extract.TokenPosition;
 import dev.steer.extract.VectorExtractor;
 import dev.steer.hook.HookPoint;
 import dev.steer.intervention.RotationPlane;
+import dev.steer.onnx.Activations;
 import dev.steer.onnx.SteerableModel;
 import dev.steer.plan.SteeringPlan;
 import dev.steer.vector.SteeringVector;
@@ -32,17 +33,32 @@ public final class ConceptVectors {
    */
   public static SteeringVector extract(SteerableModel model, StoryGrammar grammar, Concept target,
       List<ContrastivePair> pairs, HookPoint hookPoint, ExtractionMethod method) {
+    return extract(model, grammar, target, pairs, List.of(hookPoint), method).get(0);
+  }
+
+  /** The vectors at several hook points, from one capture pass per story. */
+  private static List<SteeringVector> extract(SteerableModel model, StoryGrammar grammar, Concept target,
+      List<ContrastivePair> pairs, List<HookPoint> hookPoints, ExtractionMethod method) {
     Set<String> family = new HashSet<>();
     grammar.family(target.family()).concepts().forEach(c -> family.addAll(c.allWords()));
-    float[][] pos = new float[pairs.size()][];
-    float[][] neg = new float[pairs.size()][];
+    float[][][] pos = new float[hookPoints.size()][pairs.size()][];
+    float[][][] neg = new float[hookPoints.size()][pairs.size()][];
     for (int i = 0; i < pairs.size(); i++) {
-      pos[i] = meanBeforeFamilyWords(model, pairs.get(i).positive().text(), hookPoint, family);
-      neg[i] = meanBeforeFamilyWords(model, pairs.get(i).negative().text(), hookPoint, family);
+      float[][] p = meanBeforeFamilyWords(model, pairs.get(i).positive().text(), hookPoints, family);
+      float[][] n = meanBeforeFamilyWords(model, pairs.get(i).negative().text(), hookPoints, family);
+      for (int h = 0; h < hookPoints.size(); h++) {
+        pos[h][i] = p[h];
+        neg[h][i] = n[h];
+      }
     }
-    SteeringVector v = VectorExtractor.extract(method, ContrastiveActivations.ofVectors(pos, neg), TokenPosition.LAST);
-    return v.withHookPoint(hookPoint)
-        .withMetadata(v.metadata().withConcept(target.name()).withDetail("position", "before_family_word"));
+    List<SteeringVector> vectors = new ArrayList<>();
+    for (int h = 0; h < hookPoints.size(); h++) {
+      SteeringVector v =
+          VectorExtractor.extract(method, ContrastiveActivations.ofVectors(pos[h], neg[h]), TokenPosition.LAST);
+      vectors.add(v.withHookPoint(hookPoints.get(h))
+          .withMetadata(v.metadata().withConcept(target.name()).withDetail("position", "before_family_word")));
+    }
+    return vectors;
   }
 
   /**
@@ -55,34 +71,42 @@ public final class ConceptVectors {
    */
   public static RotationPlane rotationPlane(SteerableModel model, StoryGrammar grammar, Concept target,
       List<ContrastivePair> pairs, ExtractionMethod method) {
-    List<SteeringVector> candidates = new ArrayList<>();
+    List<HookPoint> blocks = new ArrayList<>();
     for (int layer = 0; layer < model.shape().layers(); layer++) {
-      candidates.add(extract(model, grammar, target, pairs, HookPoint.residPost(layer), method).unit());
+      blocks.add(HookPoint.residPost(layer));
     }
+    List<SteeringVector> candidates = new ArrayList<>();
+    extract(model, grammar, target, pairs, blocks, method).forEach(v -> candidates.add(v.unit()));
     return RotationPlane.fromCandidates(candidates);
   }
 
-  /** Mean activation over the positions whose next word belongs to {@code family}. */
-  static float[] meanBeforeFamilyWords(SteerableModel model, String text, HookPoint hookPoint, Set<String> family) {
-    float[][] rows = model.capture(text, List.of(hookPoint), SteeringPlan.empty()).at(hookPoint);
+  /** Per hook point, the mean activation over the positions whose next word belongs to {@code family}. */
+  static float[][] meanBeforeFamilyWords(SteerableModel model, String text, List<HookPoint> hookPoints,
+      Set<String> family) {
+    Activations captured = model.capture(text, hookPoints, SteeringPlan.empty());
     String[] words = text.split(" ");
-    checkArgument(rows.length == words.length + 1,
-        "expected <bos> plus one token per word for '%s', got %s tokens", text, rows.length);
-    float[] sum = new float[rows[0].length];
-    int count = 0;
-    for (int w = 0; w < words.length; w++) {
-      if (family.contains(words[w])) {
-        float[] row = rows[w]; // position w holds the token before word w (row 0 is <bos>)
-        for (int i = 0; i < sum.length; i++) {
-          sum[i] += row[i];
+    float[][] means = new float[hookPoints.size()][];
+    for (int h = 0; h < hookPoints.size(); h++) {
+      float[][] rows = captured.at(hookPoints.get(h));
+      checkArgument(rows.length == words.length + 1,
+          "expected <bos> plus one token per word for '%s', got %s tokens", text, rows.length);
+      float[] sum = new float[rows[0].length];
+      int count = 0;
+      for (int w = 0; w < words.length; w++) {
+        if (family.contains(words[w])) {
+          float[] row = rows[w]; // position w holds the token before word w (row 0 is <bos>)
+          for (int i = 0; i < sum.length; i++) {
+            sum[i] += row[i];
+          }
+          count++;
         }
-        count++;
       }
+      checkArgument(count > 0, "no word of the family in '%s'", text);
+      for (int i = 0; i < sum.length; i++) {
+        sum[i] /= count;
+      }
+      means[h] = sum;
     }
-    checkArgument(count > 0, "no word of the family in '%s'", text);
-    for (int i = 0; i < sum.length; i++) {
-      sum[i] /= count;
-    }
-    return sum;
+    return means;
   }
 }
