@@ -24,13 +24,13 @@ import java.util.function.DoubleFunction;
  * Which concepts of the testbed each intervention kind can steer to the testbed issue's bar: concept
  * score ≥ {@value #MIN_CONCEPT} with fluency ≥ {@value #MIN_FLUENCY}, judged on {@value #SAMPLES} whole
  * stories from the neutral prompts (temperature 1, seeds 0…15), for every concept of the grammar and the
- * strength grids of {@link Kind}. Vectors: mean difference of 32 contrastive pairs at the last block's
+ * strength grids of {@link Kind}. Vectors: mean difference of 32 contrastive pairs at the steered block's
  * output ({@link ConceptVectors}); rotation planes from one candidate per block
  * ({@link ConceptVectors#rotationPlane}). Prints a Markdown table; {@code TestbedSteeringTest} asserts the
  * bar for six or more concepts per kind.
  *
- * <p>Run: {@code java dev.steer.testbed.SteeringSurvey} with steer-examples on the class path (about
- * 90 s on two cores).
+ * <p>Run: {@code java dev.steer.testbed.SteeringSurvey [block]} with steer-examples on the class path
+ * (about 80 s on two cores); it steers {@link Testbed#steeringLayer}, or the output of the given block.
  */
 public final class SteeringSurvey {
 
@@ -46,7 +46,7 @@ public final class SteeringSurvey {
   /** The intervention kinds and their strength grids (additive: multiples of the mean residual norm). */
   public enum Kind {
     ADDITIVE(0.4, 0.45, 0.5, 0.55, 0.6, 0.65),
-    SLERP(0.15, 0.2, 0.25, 0.3),
+    SLERP(0.15, 0.2, 0.25, 0.3, 0.35, 0.4),
     ANGULAR(0, 10, 20, 30),
     /** Turned by θ: the sign that turns a concept towards b1 depends on the plane, so both are in the grid. */
     PLANE(-60, -30, 30, 60);
@@ -83,8 +83,13 @@ public final class SteeringSurvey {
 
   /** A survey of the testbed {@code model} at {@link Testbed#steeringLayer}. */
   public SteeringSurvey(OnnxSteerableModel model) {
+    this(model, Testbed.steeringLayer(model));
+  }
+
+  /** A survey of the testbed {@code model} steering at {@code layer}. */
+  public SteeringSurvey(OnnxSteerableModel model, HookPoint layer) {
     this.model = model;
-    this.layer = Testbed.steeringLayer(model);
+    this.layer = layer;
     this.residualNorm = Testbed.residualNorm(model, layer);
   }
 
@@ -217,10 +222,13 @@ public final class SteeringSurvey {
     return s == Math.rint(s) ? String.valueOf((long) s) : String.valueOf(s);
   }
 
+  /** Prints the survey at {@link Testbed#steeringLayer}, or after the block given as the one argument. */
   public static void main(String[] args) throws Exception {
-    checkArgument(args.length == 0, "SteeringSurvey takes no arguments");
+    checkArgument(args.length <= 1, "usage: SteeringSurvey [block index]");
     try (OnnxSteerableModel model = Testbed.open()) {
-      new SteeringSurvey(model).print(new PrintWriter(System.out, true));
+      HookPoint layer =
+          args.length == 0 ? Testbed.steeringLayer(model) : HookPoint.residPost(Integer.parseInt(args[0]));
+      new SteeringSurvey(model, layer).print(new PrintWriter(System.out, true));
     }
   }
 }

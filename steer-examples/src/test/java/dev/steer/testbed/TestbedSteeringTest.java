@@ -27,21 +27,25 @@ import org.junit.jupiter.params.provider.ValueSource;
  * intervention kind, at least six concepts reach the bar of the testbed issue — concept score ≥ 0.8 while
  * fluency stays ≥ 0.9, from the unsteered base rate — at some strength of a small grid; additive and
  * slerp steering pushed hard break fluency (over-steer), and angular rotation turned away from the concept
- * suppresses it. Vectors come from 32 contrastive story pairs at the
- * last block's output; each setting is judged on 16 whole stories sampled at temperature 1 with fixed
- * seeds, so every figure is reproducible ({@link SteeringSurvey}). docs/testbed.md has the table for every
- * concept of the grammar.
+ * suppresses it. Vectors come from 32 contrastive story pairs at the steered block's output: the last
+ * block for every kind, and also the middle block {@code blocks.2} for SlerpTowards and AngularRotation
+ * (additive steering and PlaneRotation reach the bar there for fewer than six concepts). Each setting is
+ * judged on 16 whole stories sampled at temperature 1 with fixed seeds, so every figure is reproducible
+ * ({@link SteeringSurvey}). docs/testbed.md has the table for every concept of the grammar.
  */
 class TestbedSteeringTest {
   private static final double MIN_GAIN = 0.2;
 
   private static OnnxSteerableModel model;
   private static SteeringSurvey survey;
+  /** Steering at blocks.2, the later of the two middle blocks. */
+  private static SteeringSurvey middle;
 
   @BeforeAll
   static void open() throws Exception {
     model = Testbed.open();
     survey = new SteeringSurvey(model);
+    middle = new SteeringSurvey(model, HookPoint.residPost(2));
   }
 
   @AfterAll
@@ -55,11 +59,17 @@ class TestbedSteeringTest {
    * 0.35). Rotations keep ‖h‖ and need not break fluency.
    */
   static void assertReachesTheBar(Kind kind, String name, double overSteer) {
+    assertReachesTheBar(survey, kind, name, overSteer);
+  }
+
+  /** {@link #assertReachesTheBar(Kind, String, double)} steering at {@code survey}'s layer. */
+  static void assertReachesTheBar(SteeringSurvey survey, Kind kind, String name, double overSteer) {
     Concept concept = Testbed.grammar().concept(name);
     Outcome base = survey.outcome(concept, SteeringPlan.empty());
     DoubleFunction<Intervention> intervention = survey.intervention(kind, concept);
     List<Outcome> outcomes = survey.sweep(kind, concept, intervention);
-    String report = kind + " " + name + ": base " + base + "; at " + Arrays.toString(kind.grid()) + ": " + outcomes;
+    String report = kind + " " + name + " at " + survey.layer() + ": base " + base + "; at "
+        + Arrays.toString(kind.grid()) + ": " + outcomes;
     System.out.println(report); // the measured figures, for the record in the surefire report
     int best = SteeringSurvey.bestFluent(outcomes);
     assertTrue(best >= 0 && outcomes.get(best).meetsBar()
@@ -80,6 +90,18 @@ class TestbedSteeringTest {
   @ValueSource(strings = {"sports", "joyful", "london", "formal", "night", "teacher", "red"})
   void slerpTowardsTheConceptWorksAtSomeFractionAndOverSteersNearlyAllTheWay(String name) {
     assertReachesTheBar(Kind.SLERP, name, 0.8);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"joyful", "tokyo", "formal", "past", "evening", "farmer"})
+  void slerpTowardsTheConceptWorksAtAMiddleBlock(String name) {
+    assertReachesTheBar(middle, Kind.SLERP, name, 0.8);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"tokyo", "plain", "formal", "evening", "yellow", "purple"})
+  void angularRotationTowardsTheConceptWorksAtAMiddleBlock(String name) {
+    assertReachesTheBar(middle, Kind.ANGULAR, name, Double.NaN);
   }
 
   @ParameterizedTest
