@@ -113,7 +113,8 @@ public final class ReferenceDecoder {
         x[k] = wte[token][k] + wpe[length][k];
       }
       for (int i = 0; i < blocks.length; i++) {
-        blocks[i].apply(x, keys[i], values[i], length, config.slides(i) ? config.slidingWindow() : length + 1, config);
+        int window = config.slides(i) ? config.slidingWindow() : length + 1;
+        blocks[i].apply(x, keys[i], values[i], length, window, config);
       }
       length++;
       double[] h = layerNorm(x, lnFWeight, lnFBias, config.normEps());

@@ -57,14 +57,13 @@ public record TestbedModelConfig(
         numHeads);
     checkArgument(normEps > 0 && Double.isFinite(normEps), "normEps must be positive: %s", normEps);
     checkArgument(
-        slidingWindow >= 0 && slidingWindow <= maxPositions,
-        "slidingWindow must be in [0 (none), maxPositions %s]: %s", maxPositions, slidingWindow);
-    checkArgument(
-        slidingWindow == 0
-            ? fullAttentionLayers == numLayers
-            : fullAttentionLayers >= 0 && fullAttentionLayers < numLayers,
-        "fullAttentionLayers %s must be numLayers %s without a sliding window, in [0, numLayers) with one",
-        fullAttentionLayers, numLayers);
+        slidingWindow != 0 || fullAttentionLayers == numLayers,
+        "without a sliding window fullAttentionLayers must be numLayers %s: %s",
+        numLayers,
+        fullAttentionLayers);
+    // the exporter's checks of the window, so that trainer and exporter accept the same models
+    decoderBuilder(vocabSize, hiddenSize, numLayers, numHeads, intermediateSize, maxPositions, normEps,
+        slidingWindow, fullAttentionLayers).build();
   }
 
   /** A configuration whose every block attends to the whole context. */
@@ -121,6 +120,13 @@ public record TestbedModelConfig(
   }
 
   private DecoderConfig.Builder decoderBuilder() {
+    return decoderBuilder(vocabSize, hiddenSize, numLayers, numHeads, intermediateSize, maxPositions, normEps,
+        slidingWindow, fullAttentionLayers);
+  }
+
+  private static DecoderConfig.Builder decoderBuilder(int vocabSize, int hiddenSize, int numLayers,
+      int numHeads, int intermediateSize, int maxPositions, double normEps, int slidingWindow,
+      int fullAttentionLayers) {
     return DecoderConfig.builder(Architecture.GPT2)
         .vocabSize(vocabSize)
         .hiddenSize(hiddenSize)

@@ -44,6 +44,18 @@ class TestbedWeightsTest {
   }
 
   @Test
+  void inconsistentWindowsAreRejectedWithTheirValues() {
+    IllegalArgumentException noWindow =
+        assertThrows(IllegalArgumentException.class,
+            () -> new TestbedModelConfig(11, 8, 2, 2, 12, 6, 1e-5, 0, 1));
+    assertTrue(noWindow.getMessage().contains("must be numLayers 2: 1"), noWindow.getMessage());
+    IllegalArgumentException tooWide =
+        assertThrows(IllegalArgumentException.class,
+            () -> new TestbedModelConfig(11, 8, 2, 2, 12, 6, 1e-5, 7, 1));
+    assertTrue(tooWide.getMessage().contains("maxPositions 6]: 7"), tooWide.getMessage());
+  }
+
+  @Test
   void streamAndBytesReadTheSameFormat() throws IOException {
     TestbedWeights weights = TestbedWeights.random(SMALL, 4);
     byte[] bytes = weights.toBytes();
