@@ -62,8 +62,9 @@ public record TestbedModelConfig(
         numLayers,
         fullAttentionLayers);
     // the exporter's checks of the window, so that trainer and exporter accept the same models
+    // (special-token ids 0: the tokenizer sets the real ones at export)
     decoderBuilder(vocabSize, hiddenSize, numLayers, numHeads, intermediateSize, maxPositions, normEps,
-        slidingWindow, fullAttentionLayers).build();
+        slidingWindow, fullAttentionLayers).bosTokenId(0).eosTokenId(0).build();
   }
 
   /** A configuration whose every block attends to the whole context. */

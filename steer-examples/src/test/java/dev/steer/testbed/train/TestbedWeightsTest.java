@@ -53,6 +53,7 @@ class TestbedWeightsTest {
         assertThrows(IllegalArgumentException.class,
             () -> new TestbedModelConfig(11, 8, 2, 2, 12, 6, 1e-5, 7, 1));
     assertTrue(tooWide.getMessage().contains("maxPositions 6]: 7"), tooWide.getMessage());
+    assertEquals(1, TestbedModelConfig.standard(1).vocabSize(), "any vocabulary size, special ids aside");
   }
 
   @Test
