@@ -70,7 +70,7 @@ class TestbedModelDefinitionTest {
       int length = b == 0 ? 3 : 5;
       for (int p = 0; p < length; p++) {
         targets[b * t + p][next[b][p]] = 1;
-        expectedSum -= logSoftmax(logits[p], next[b][p]);
+        expectedSum -= LogSoftmax.at(logits[p], next[b][p]);
         scored++;
       }
     }
@@ -94,18 +94,6 @@ class TestbedModelDefinitionTest {
     IllegalArgumentException e =
         assertThrows(IllegalArgumentException.class, () -> TestbedModelDefinition.create(weights, 10));
     org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("contextLength"), e.getMessage());
-  }
-
-  private static double logSoftmax(double[] logits, int index) {
-    double max = Double.NEGATIVE_INFINITY;
-    for (double l : logits) {
-      max = Math.max(max, l);
-    }
-    double sum = 0;
-    for (double l : logits) {
-      sum += Math.exp(l - max);
-    }
-    return logits[index] - max - Math.log(sum);
   }
 
   static int[][] randomTokens(Random random, int rows, int length) {

@@ -54,7 +54,7 @@ class TestbedTrainerTest {
       int[] ids = tokens.encode(story);
       double[][] logits = decoder.logits(java.util.Arrays.copyOf(ids, ids.length - 1));
       for (int p = 0; p < logits.length; p++) {
-        total -= logSoftmax(logits[p], ids[p + 1]);
+        total -= LogSoftmax.at(logits[p], ids[p + 1]);
         predicted++;
       }
     }
@@ -69,17 +69,5 @@ class TestbedTrainerTest {
 
   private static double mean(List<Double> xs) {
     return xs.stream().mapToDouble(Double::doubleValue).average().orElseThrow();
-  }
-
-  private static double logSoftmax(double[] logits, int index) {
-    double max = Double.NEGATIVE_INFINITY;
-    for (double l : logits) {
-      max = Math.max(max, l);
-    }
-    double sum = 0;
-    for (double l : logits) {
-      sum += Math.exp(l - max);
-    }
-    return logits[index] - max - Math.log(sum);
   }
 }

@@ -42,7 +42,7 @@ class TrainedTestbedModelTest {
       int[] ids = tokens.encode(story);
       double[][] logits = decoder.logits(Arrays.copyOf(ids, ids.length - 1));
       for (int p = 0; p < logits.length; p++) {
-        total -= logSoftmax(logits[p], ids[p + 1]);
+        total -= LogSoftmax.at(logits[p], ids[p + 1]);
         predicted++;
       }
     }
@@ -59,17 +59,5 @@ class TrainedTestbedModelTest {
     SampleQuality.Report report = SampleQuality.sample(decoder, tokens, GRAMMAR, 30, 1.0, 99);
     assertTrue(report.fluentShare() >= 0.95, "fluent share " + report.fluentShare() + " " + report);
     assertTrue(report.finished() >= 28, report.toString());
-  }
-
-  private static double logSoftmax(double[] logits, int index) {
-    double max = Double.NEGATIVE_INFINITY;
-    for (double l : logits) {
-      max = Math.max(max, l);
-    }
-    double sum = 0;
-    for (double l : logits) {
-      sum += Math.exp(l - max);
-    }
-    return logits[index] - max - Math.log(sum);
   }
 }
