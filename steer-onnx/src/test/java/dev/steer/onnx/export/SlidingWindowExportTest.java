@@ -30,21 +30,7 @@ class SlidingWindowExportTest {
   @TempDir Path dir;
 
   private static DecoderConfig windowed(Architecture architecture, int fullAttentionLayers) {
-    DecoderConfig base = TestModels.config(architecture);
-    DecoderConfig.Builder b =
-        DecoderConfig.builder(architecture)
-            .vocabSize(base.vocabSize())
-            .hiddenSize(base.hiddenSize())
-            .numLayers(base.numLayers())
-            .numHeads(base.numHeads())
-            .numKvHeads(base.numKvHeads())
-            .headDim(base.headDim())
-            .intermediateSize(base.intermediateSize())
-            .maxPositions(base.maxPositions())
-            .bosTokenId(1)
-            .eosTokenId(2)
-            .slidingWindow(WINDOW, fullAttentionLayers);
-    return b.build();
+    return TestModels.builder(architecture).slidingWindow(WINDOW, fullAttentionLayers).build();
   }
 
   private OrtDecoderRunner export(DecoderWeights weights) throws Exception {

@@ -8,6 +8,11 @@ final class TestModels {
 
   /** hidden 64, 4 heads; Llama and Gemma-2 with 2 kv heads, 3 layers for Llama, Gemma-2 with soft-caps. */
   static DecoderConfig config(Architecture architecture) {
+    return builder(architecture).build();
+  }
+
+  /** The builder of {@link #config}, for variations of it. */
+  static DecoderConfig.Builder builder(Architecture architecture) {
     DecoderConfig.Builder b =
         DecoderConfig.builder(architecture)
             .vocabSize(VOCAB)
@@ -28,7 +33,7 @@ final class TestModels {
               .attnLogitSoftcap(5.0)
               .finalLogitSoftcap(3.0);
     }
-    return b.build();
+    return b;
   }
 
   static DecoderWeights weights(Architecture architecture) {
