@@ -4,6 +4,8 @@ import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
 
 import com.google.common.collect.ImmutableList;
+import com.google.common.collect.ImmutableSortedMap;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,18 +36,22 @@ final class TestbedModelDefinition {
   static final String TARGETS = "targets";
   static final String LOGITS = "logits";
   static final String LOSS = "loss";
+  static final String TRAINING_LOSS = "training_loss";
 
   /** Added to attention scores of future positions; exp of it underflows to exactly 0 in float32. */
   private static final float MASKED = -1e9f;
 
   private final TestbedModelConfig config;
   private final int contextLength;
+  private final ImmutableSortedMap<Integer, Double> earlyExits;
   private final SameDiff sd;
   private final ImmutableList<String> parameterNames;
 
-  private TestbedModelDefinition(TestbedWeights weights, int contextLength) {
+  private TestbedModelDefinition(
+      TestbedWeights weights, int contextLength, ImmutableSortedMap<Integer, Double> earlyExits) {
     this.config = weights.config();
     this.contextLength = contextLength;
+    this.earlyExits = earlyExits;
     this.sd = SameDiff.create();
     this.parameterNames = weights.names();
     build(weights);
@@ -57,13 +63,38 @@ final class TestbedModelDefinition {
    * @throws IllegalArgumentException if contextLength is not in [1, maxPositions]
    */
   static TestbedModelDefinition create(TestbedWeights weights, int contextLength) {
+    return create(weights, contextLength, Map.of());
+  }
+
+  /**
+   * As {@link #create(TestbedWeights, int)}, with an early-exit loss (LayerSkip, deep supervision) at
+   * the output of each block in {@code earlyExits}: {@value #TRAINING_LOSS} = {@value #LOSS} + Σ_l λ_l ·
+   * CE_l, where CE_l is the cross-entropy of the logits read from block l's output through the model's own
+   * final norm and tied unembedding, and λ_l = {@code earlyExits.get(l)}. The exits add no parameters, so
+   * the trained weights are an ordinary testbed model.
+   *
+   * @throws IllegalArgumentException if a block is not below the last one or a weight is not positive
+   */
+  static TestbedModelDefinition create(
+      TestbedWeights weights, int contextLength, Map<Integer, Double> earlyExits) {
     checkNotNull(weights, "weights");
     checkArgument(
         contextLength > 0 && contextLength <= weights.config().maxPositions(),
         "contextLength must be in [1, %s]: %s",
         weights.config().maxPositions(),
         contextLength);
-    return new TestbedModelDefinition(weights, contextLength);
+    checkEarlyExits(earlyExits, weights.config().numLayers());
+    return new TestbedModelDefinition(weights, contextLength, ImmutableSortedMap.copyOf(earlyExits));
+  }
+
+  static void checkEarlyExits(Map<Integer, Double> earlyExits, int layers) {
+    earlyExits.forEach((block, weight) -> {
+      checkArgument(block >= 0 && block < layers - 1,
+          "an early exit must follow a block in [0, %s) (the last block is the model's own exit): %s",
+          layers - 1, block);
+      checkArgument(weight > 0 && Double.isFinite(weight),
+          "early-exit weight of block %s must be positive and finite: %s", block, weight);
+    });
   }
 
   TestbedModelConfig config() {
@@ -94,10 +125,19 @@ final class TestbedModelDefinition {
     return sd.output(Map.of(TOKENS, tokens, TARGETS, targets), LOSS).get(LOSS).getDouble(0);
   }
 
-  /** The loss and its gradient with respect to every parameter, by name. */
+  /**
+   * The loss ({@value #LOSS}) and the gradient of {@value #TRAINING_LOSS} (the loss itself when there are
+   * no early exits) with respect to every parameter, by name.
+   */
   OutAndGrad lossAndGradients(INDArray tokens, INDArray targets) {
     return sd.calculateGradientsAndOutputs(
         Map.of(TOKENS, tokens, TARGETS, targets), List.of(LOSS), parameterNames);
+  }
+
+  /** {@value #TRAINING_LOSS} of a batch. */
+  double trainingLoss(INDArray tokens, INDArray targets) {
+    return sd.output(Map.of(TOKENS, tokens, TARGETS, targets), TRAINING_LOSS).get(TRAINING_LOSS)
+        .getDouble(0);
   }
 
   /** A snapshot of the current parameters. */
@@ -155,6 +195,7 @@ final class TestbedModelDefinition {
         sd.reshape(sd.reshape(oneHot.mmul(wte), -1, t, d).add(positionEmbeddings), -1, d);
 
     double scale = 1 / Math.sqrt(hd);
+    List<SDVariable> exitLosses = new ArrayList<>();
     for (int i = 0; i < config.numLayers(); i++) {
       String pre = TestbedModelConfig.blockPrefix(i);
       SDVariable h = layerNorm(x, p.get(pre + "ln_1.weight"), p.get(pre + "ln_1.bias"));
@@ -173,14 +214,32 @@ final class TestbedModelDefinition {
       SDVariable hidden =
           geluNew(h.mmul(p.get(pre + "mlp.c_fc.weight")).add(p.get(pre + "mlp.c_fc.bias")));
       x = x.add(hidden.mmul(p.get(pre + "mlp.c_proj.weight")).add(p.get(pre + "mlp.c_proj.bias")));
+      if (earlyExits.containsKey(i)) {
+        exitLosses.add(crossEntropy(null, readOut(x, p, null), targets).mul(earlyExits.get(i)));
+      }
     }
-    SDVariable finalHidden =
-        layerNorm(x, p.get("transformer.ln_f.weight"), p.get("transformer.ln_f.bias"));
-    SDVariable logits = sd.mmul(LOGITS, finalHidden, wte, false, true, false);
+    SDVariable loss = crossEntropy(LOSS, readOut(x, p, LOGITS), targets);
+    SDVariable trainingLoss = loss;
+    for (SDVariable exit : exitLosses) {
+      trainingLoss = trainingLoss.add(exit);
+    }
+    sd.setLossVariables(sd.identity(TRAINING_LOSS, trainingLoss));
+  }
+
+  /** Logits of residual rows {@code x}: the final norm, then the tied unembedding. */
+  private SDVariable readOut(SDVariable x, Map<String, SDVariable> p, String name) {
+    SDVariable normed = layerNorm(x, p.get("transformer.ln_f.weight"), p.get("transformer.ln_f.bias"));
+    SDVariable wte = p.get("transformer.wte.weight");
+    return name == null
+        ? sd.mmul(normed, wte, false, true, false)
+        : sd.mmul(name, normed, wte, false, true, false);
+  }
+
+  /** −Σ targets ⊙ log_softmax(logits) / Σ targets. */
+  private SDVariable crossEntropy(String name, SDVariable logits, SDVariable targets) {
     SDVariable logProbabilities = logSoftmax(logits, 1);
-    SDVariable loss =
-        sd.math().neg(targets.mul(logProbabilities).sum()).div(LOSS, targets.sum());
-    sd.setLossVariables(loss);
+    SDVariable negated = sd.math().neg(targets.mul(logProbabilities).sum());
+    return name == null ? negated.div(targets.sum()) : negated.div(name, targets.sum());
   }
 
   private SDVariable layerNorm(SDVariable x, SDVariable weight, SDVariable bias) {

@@ -25,14 +25,18 @@ import org.nd4j.linalg.factory.Nd4j;
  * automatic differentiation and Adam, deterministically from a seed, and writes its weights.
  *
  * <p>Usage: {@code TestbedTrainer <outDir> <seed> <steps> [batchSize=32] [peakLearningRate=3e-3]
- * [hiddenSize=64]}. Prints a progress line every 50 steps (step, train loss, learning rate, gradient
+ * [hiddenSize=64] [layers=4] [slidingWindow=0] [fullAttentionLayers] [earlyExits=1:0.5,2:0.5]}, the early
+ * exits as {@code block:weight} pairs or {@code none} ({@link TrainingOptions#earlyExits}). Prints a
+ * progress line every 50 steps (step, train loss, learning rate, gradient
  * norm, elapsed seconds, steps per second) and the validation cross-entropy every 250 steps; at the end
  * writes {@code outDir/}{@value #WEIGHTS_FILE} (see {@link TestbedWeights}), then reports the final
  * validation cross-entropy against the grammar's entropy floor and the fluency of 200 stories sampled at
  * temperature 1 by {@link ReferenceDecoder}.
  *
  * <p>The loss is the mean cross-entropy (nats) over predicted tokens: every word and the closing {@code
- * <eos>}, never {@code <bos>} — the definition of {@link GrammarEntropy}'s floor.
+ * <eos>}, never {@code <bos>} — the definition of {@link GrammarEntropy}'s floor. The logged train loss
+ * and the validation cross-entropy are the model's own (its last block's); early exits add to the
+ * gradient only.
  */
 public final class TestbedTrainer {
 
@@ -46,10 +50,11 @@ public final class TestbedTrainer {
 
   /** Runs a training; see the class Javadoc. */
   public static void main(String[] args) throws IOException {
-    if (args.length < 3 || args.length > 9) {
+    if (args.length < 3 || args.length > 10) {
       System.err.println(
           "usage: TestbedTrainer <outDir> <seed> <steps> [batchSize=32] [peakLearningRate=3e-3]"
-              + " [hiddenSize=64] [layers=4] [slidingWindow=0 (none)] [fullAttentionLayers=layers/2]");
+              + " [hiddenSize=64] [layers=4] [slidingWindow=0 (none)] [fullAttentionLayers=layers/2]"
+              + " [earlyExits=1:0.5,2:0.5 (block:weight pairs, or none)]");
       System.exit(2);
     }
     long start = System.nanoTime();
@@ -63,11 +68,12 @@ public final class TestbedTrainer {
     int layers = args.length > 6 ? Integer.parseInt(args[6]) : TestbedModelConfig.standard(1).numLayers();
     int window = args.length > 7 ? Integer.parseInt(args[7]) : 0;
     int fullLayers = window == 0 ? layers : args.length > 8 ? Integer.parseInt(args[8]) : layers / 2;
+    Map<Integer, Double> exits = args.length > 9 ? parseEarlyExits(args[9]) : defaults.earlyExits();
     TrainingOptions options =
         new TrainingOptions(
             seed, steps, batchSize, lr, defaults.warmupSteps(), defaults.finalLearningRateFraction(),
             defaults.clipNorm(), Math.min(steps * batchSize, 150_000), defaults.validationStories(),
-            defaults.evaluateEvery());
+            defaults.evaluateEvery(), exits);
     StoryGrammar grammar = StoryGrammar.standard();
     int vocab = grammar.vocabulary().size();
     TestbedModelConfig standard = TestbedModelConfig.standard(vocab);
@@ -119,6 +125,21 @@ public final class TestbedTrainer {
         report.stories(), report.finished(), report.parsed(), 100 * report.parsedShare(),
         report.fluentSentences(), report.sentences(), 100 * report.fluentShare()));
     report.examples().forEach(e -> log.accept("  sample: " + e));
+  }
+
+  /** {@code none}, or comma-separated {@code block:weight} pairs. */
+  static Map<Integer, Double> parseEarlyExits(String text) {
+    Map<Integer, Double> exits = new LinkedHashMap<>();
+    if (text.equals("none")) {
+      return exits;
+    }
+    for (String pair : text.split(",")) {
+      String[] parts = pair.split(":");
+      checkArgument(parts.length == 2, "an early exit is block:weight, got '%s'", pair);
+      checkArgument(exits.put(Integer.parseInt(parts[0]), Double.parseDouble(parts[1])) == null,
+          "block %s has two early exits", parts[0]);
+    }
+    return exits;
   }
 
   /**
@@ -188,7 +209,8 @@ public final class TestbedTrainer {
     double floor = GrammarEntropy.exact(grammar).natsPerToken();
 
     TestbedModelDefinition model =
-        TestbedModelDefinition.create(TestbedWeights.initial(config, options.seed()), context);
+        TestbedModelDefinition.create(
+            TestbedWeights.initial(config, options.seed()), context, options.earlyExits());
     Map<String, INDArray> parameters = new LinkedHashMap<>();
     model.parameterNames().forEach(n -> parameters.put(n, model.parameter(n)));
     AdamOptimizer adam = new AdamOptimizer(parameters, 0.9, 0.95, 1e-8);

@@ -80,6 +80,62 @@ class TestbedModelDefinitionTest {
   }
 
   @Test
+  void anEarlyExitAddsTheWeightedCrossEntropyOfTheTruncatedModel() {
+    TestbedWeights weights = TestbedWeights.random(SMALL, 11);
+    int t = 6;
+    int[][] tokens = randomTokens(new Random(12), 2, t);
+    float[][] targets = new float[2 * t][SMALL.vocabSize()];
+    Random random = new Random(13);
+    for (float[] row : targets) {
+      row[random.nextInt(SMALL.vocabSize())] = 1;
+    }
+    // The exit after block 0 reads out exactly what a one-block model with the same weights computes.
+    TestbedModelConfig oneBlock = new TestbedModelConfig(
+        SMALL.vocabSize(), SMALL.hiddenSize(), 1, SMALL.numHeads(), SMALL.intermediateSize(),
+        SMALL.maxPositions(), SMALL.normEps());
+    java.util.Map<String, float[]> kept = new java.util.LinkedHashMap<>();
+    for (String name : TestbedWeights.random(oneBlock, 1).names()) {
+      kept.put(name, weights.get(name));
+    }
+    double full = meanCrossEntropy(new ReferenceDecoder(weights), tokens, targets);
+    double exit = meanCrossEntropy(new ReferenceDecoder(TestbedWeights.of(oneBlock, kept)), tokens, targets);
+
+    TestbedModelDefinition model = TestbedModelDefinition.create(weights, t, java.util.Map.of(0, 0.7));
+    INDArray x = Nd4j.createFromArray(tokens);
+    INDArray y = Nd4j.createFromArray(targets);
+    assertEquals(full, model.loss(x, y), 1e-5, "the reported loss stays the final cross-entropy");
+    assertEquals(full + 0.7 * exit, model.trainingLoss(x, y), 1e-5);
+    org.junit.jupiter.api.Assertions.assertTrue(Math.abs(exit - full) > 1e-2, "exit and final must differ");
+  }
+
+  @Test
+  void earlyExitsMustFollowABlockBeforeTheLastWithAPositiveWeight() {
+    TestbedWeights weights = TestbedWeights.random(SMALL, 1);
+    for (java.util.Map<Integer, Double> exits :
+        java.util.List.of(java.util.Map.of(1, 0.5), java.util.Map.of(-1, 0.5), java.util.Map.of(0, 0.0),
+            java.util.Map.of(0, Double.NaN))) {
+      assertThrows(IllegalArgumentException.class, () -> TestbedModelDefinition.create(weights, 4, exits),
+          exits.toString());
+    }
+  }
+
+  private static double meanCrossEntropy(ReferenceDecoder decoder, int[][] tokens, float[][] targets) {
+    double sum = 0;
+    int t = tokens[0].length;
+    for (int b = 0; b < tokens.length; b++) {
+      double[][] logits = decoder.logits(tokens[b]);
+      for (int p = 0; p < t; p++) {
+        for (int v = 0; v < targets[b * t + p].length; v++) {
+          if (targets[b * t + p][v] == 1) {
+            sum -= LogSoftmax.at(logits[p], v);
+          }
+        }
+      }
+    }
+    return sum / (tokens.length * t);
+  }
+
+  @Test
   void variablesHoldTheWeightsTheyWereCreatedFrom() {
     TestbedWeights weights = TestbedWeights.random(SMALL, 10);
     TestbedWeights back = TestbedModelDefinition.create(weights, 4).weights();

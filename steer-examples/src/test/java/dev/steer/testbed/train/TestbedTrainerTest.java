@@ -21,7 +21,7 @@ class TestbedTrainerTest {
       TestbedTrainer.train(GRAMMAR, TINY, tinyRun(7), LOG::add);
 
   private static TrainingOptions tinyRun(long seed) {
-    return new TrainingOptions(seed, 20, 4, 1e-2, 4, 0.1, 1.0, 80, 8, 10);
+    return new TrainingOptions(seed, 20, 4, 1e-2, 4, 0.1, 1.0, 80, 8, 10, java.util.Map.of());
   }
 
   @Test
@@ -32,6 +32,16 @@ class TestbedTrainerTest {
     // Uniform guessing over 191 tokens costs ln 191 ≈ 5.25 nats; 20 steps must learn the commonest words.
     assertTrue(first > 5, "first losses " + first);
     assertTrue(last < first - 0.8, "first " + first + ", last " + last);
+  }
+
+  @Test
+  void earlyExitsParseFromBlockWeightPairs() {
+    assertEquals(java.util.Map.of(1, 0.5, 2, 0.25), TestbedTrainer.parseEarlyExits("1:0.5,2:0.25"));
+    assertTrue(TestbedTrainer.parseEarlyExits("none").isEmpty());
+    for (String bad : List.of("1", "1:0.5,1:0.5", "1:0.5:2")) {
+      org.junit.jupiter.api.Assertions.assertThrows(
+          IllegalArgumentException.class, () -> TestbedTrainer.parseEarlyExits(bad), bad);
+    }
   }
 
   @Test

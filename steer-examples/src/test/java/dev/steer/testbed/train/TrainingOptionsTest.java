@@ -7,7 +7,7 @@ import org.junit.jupiter.api.Test;
 
 class TrainingOptionsTest {
 
-  private final TrainingOptions options = new TrainingOptions(1, 1100, 8, 2e-3, 100, 0.1, 1, 8, 8, 0);
+  private final TrainingOptions options = new TrainingOptions(1, 1100, 8, 2e-3, 100, 0.1, 1, 8, 8, 0, java.util.Map.of());
 
   @Test
   void learningRateWarmsUpLinearly() {
@@ -27,7 +27,7 @@ class TrainingOptionsTest {
     IllegalArgumentException e =
         assertThrows(
             IllegalArgumentException.class,
-            () -> new TrainingOptions(1, 10, 8, 1e-3, 0, 0.1, 1, 7, 8, 0));
+            () -> new TrainingOptions(1, 10, 8, 1e-3, 0, 0.1, 1, 7, 8, 0, java.util.Map.of()));
     assertEquals("trainStories 7 < batchSize 8", e.getMessage());
   }
 }
