@@ -18,7 +18,7 @@ import java.util.Set;
 
 /**
  * Where, and at which positions, the testbed model holds each concept: the measurements behind the
- * choice of steering layer in docs/testbed.md.
+ * choice of steering layer and of early exits in docs/testbed.md.
  *
  * <p>For a target concept, its {@value SteeringSurvey#PAIRS} contrastive pairs and a block output, with
  * d the mean-difference vector of {@link ConceptVectors} (read at the positions just before a word of the

@@ -23,9 +23,9 @@ import java.util.function.DoubleFunction;
  * score ≥ {@value #MIN_CONCEPT} with fluency ≥ {@value #MIN_FLUENCY}, judged on {@value #SAMPLES} whole
  * stories from the neutral prompts (temperature 1, seeds 0…15), for every concept of the grammar and the
  * strength grids of {@link Kind}. Vectors: mean difference of 32 contrastive pairs at the steered block's
- * output ({@link ConceptVectors}); rotation planes from one candidate per block
- * ({@link ConceptVectors#rotationPlane}). Prints a Markdown table; {@code TestbedSteeringTest} asserts the
- * bar for six or more concepts per kind.
+ * output ({@link ConceptVectors}); rotation planes through that vector and the mean activation where it
+ * was read ({@link ConceptVectors#conceptPlane}). Prints a Markdown table; {@code TestbedSteeringTest}
+ * asserts the bar for six or more concepts per kind.
  *
  * <p>Run: {@code java dev.steer.testbed.SteeringSurvey [block]} with steer-examples on the class path
  * (about 80 s on two cores); it steers {@link Testbed#steeringLayer}, or the output of the given block.
@@ -43,11 +43,12 @@ public final class SteeringSurvey {
 
   /** The intervention kinds and their strength grids (additive: multiples of the mean residual norm). */
   public enum Kind {
-    ADDITIVE(0.4, 0.45, 0.5, 0.55, 0.6, 0.65),
+    ADDITIVE(0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7),
     SLERP(0.15, 0.2, 0.25, 0.3, 0.35, 0.4),
-    ANGULAR(0, 10, 20, 30),
-    /** Turned by θ: the sign that turns a concept towards b1 depends on the plane, so both are in the grid. */
-    PLANE(-60, -30, 30, 60);
+    /** The in-plane angle from the concept axis b1: smaller is more of the concept. */
+    ANGULAR(0, 20, 40, 60),
+    /** Turned by θ; negative angles turn the mean activation (near +b2) towards the concept axis b1. */
+    PLANE(-15, -30, -45, -60);
 
     private final double[] grid;
 
@@ -130,9 +131,9 @@ public final class SteeringSurvey {
         ExtractionMethod.MEAN_DIFFERENCE).unit();
   }
 
-  /** The rotation plane of {@code concept} from one candidate per block. */
+  /** The rotation plane of {@code concept} at the steered layer. */
   private RotationPlane plane(Concept concept) {
-    return ConceptVectors.rotationPlane(model, Testbed.grammar(), concept, pairs(concept),
+    return ConceptVectors.conceptPlane(model, Testbed.grammar(), concept, pairs(concept), layer,
         ExtractionMethod.MEAN_DIFFERENCE);
   }
 

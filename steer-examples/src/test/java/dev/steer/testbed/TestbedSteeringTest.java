@@ -23,29 +23,27 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Steering visibly works on the shipped testbed model, judged exactly by its grammar. For each
- * intervention kind, at least six concepts reach the bar of the testbed issue — concept score ≥ 0.8 while
- * fluency stays ≥ 0.9, from the unsteered base rate — at some strength of a small grid; additive and
- * slerp steering pushed hard break fluency (over-steer), and angular rotation turned away from the concept
- * suppresses it. Vectors come from 32 contrastive story pairs at the steered block's output: the last
- * block for every kind, and also the middle block {@code blocks.2} for SlerpTowards and AngularRotation
- * (additive steering and PlaneRotation reach the bar there for fewer than six concepts). Each setting is
- * judged on 16 whole stories sampled at temperature 1 with fixed seeds, so every figure is reproducible
- * ({@link SteeringSurvey}). docs/testbed.md has the table for every concept of the grammar.
+ * Steering visibly works on the shipped testbed model at a middle layer ({@link Testbed#steeringLayer},
+ * the output of the third of its four blocks), judged exactly by its grammar. For each intervention kind,
+ * at least six concepts reach the bar of the testbed issue — concept score ≥ 0.8 while fluency stays ≥
+ * 0.9, from the unsteered base rate — at some strength of a small grid; additive and slerp steering and
+ * PlaneRotation pushed hard break fluency (over-steer), and AngularRotation turned away from the concept
+ * removes it. Vectors come from 32 contrastive story pairs at the steered layer; rotation planes pass
+ * through that vector and the mean activation where it was read ({@link ConceptVectors#conceptPlane}).
+ * Each setting is judged on 16 whole stories sampled at temperature 1 with fixed seeds, so every figure
+ * is reproducible ({@link SteeringSurvey}). docs/testbed.md has the table for every concept of the
+ * grammar.
  */
 class TestbedSteeringTest {
   private static final double MIN_GAIN = 0.2;
 
   private static OnnxSteerableModel model;
   private static SteeringSurvey survey;
-  /** Steering at blocks.2, the later of the two middle blocks. */
-  private static SteeringSurvey middle;
 
   @BeforeAll
   static void open() throws Exception {
     model = Testbed.open();
     survey = new SteeringSurvey(model);
-    middle = new SteeringSurvey(model, HookPoint.residPost(2));
   }
 
   @AfterAll
@@ -53,17 +51,19 @@ class TestbedSteeringTest {
     model.close();
   }
 
+  @Test
+  void theSurveySteersAMiddleLayer() {
+    int layers = model.shape().layers();
+    int block = survey.layer().layer();
+    assertTrue(block > 0 && block < layers - 1, survey.layer() + " of " + layers + " blocks");
+  }
+
   /**
    * Over {@code kind}'s grid, the best fluent outcome must meet the bar and beat the unsteered base rate
    * by {@link #MIN_GAIN}; unless {@code overSteer} is NaN, that strength must be over-steered (fluency ≤
-   * 0.35). Rotations keep ‖h‖ and need not break fluency.
+   * 0.35).
    */
   static void assertReachesTheBar(Kind kind, String name, double overSteer) {
-    assertReachesTheBar(survey, kind, name, overSteer);
-  }
-
-  /** {@link #assertReachesTheBar(Kind, String, double)} steering at {@code survey}'s layer. */
-  static void assertReachesTheBar(SteeringSurvey survey, Kind kind, String name, double overSteer) {
     Concept concept = Testbed.grammar().concept(name);
     Outcome base = survey.outcome(concept, SteeringPlan.empty());
     DoubleFunction<Intervention> intervention = survey.intervention(kind, concept);
@@ -81,55 +81,43 @@ class TestbedSteeringTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"joyful", "sad", "london", "formal", "night", "teacher", "red"})
+  @ValueSource(strings = {"joyful", "angry", "plain", "past", "present", "doctor", "teacher"})
   void additiveSteeringRaisesTheConceptFluentlyAndOverSteersWhenPushed(String name) {
     assertReachesTheBar(Kind.ADDITIVE, name, 2.5);
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"sports", "joyful", "london", "formal", "night", "teacher", "red"})
+  @ValueSource(strings = {"sports", "joyful", "london", "formal", "evening", "teacher", "red"})
   void slerpTowardsTheConceptWorksAtSomeFractionAndOverSteersNearlyAllTheWay(String name) {
     assertReachesTheBar(Kind.SLERP, name, 0.8);
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"joyful", "tokyo", "formal", "past", "evening", "farmer"})
-  void slerpTowardsTheConceptWorksAtAMiddleBlock(String name) {
-    assertReachesTheBar(middle, Kind.SLERP, name, 0.8);
-  }
-
-  @ParameterizedTest
-  @ValueSource(strings = {"tokyo", "plain", "formal", "evening", "yellow", "purple"})
-  void angularRotationTowardsTheConceptWorksAtAMiddleBlock(String name) {
-    assertReachesTheBar(middle, Kind.ANGULAR, name, Double.NaN);
-  }
-
-  @ParameterizedTest
-  @ValueSource(strings = {"weather", "joyful", "paris", "tokyo", "formal", "evening"})
+  @ValueSource(strings = {"weather", "london", "paris", "past", "afternoon", "red", "green"})
   void angularRotationTowardsTheConceptWorksAtSomeAngle(String name) {
     assertReachesTheBar(Kind.ANGULAR, name, Double.NaN);
   }
 
   /**
-   * Rotations turn only a plane and keep ‖h‖, and on the testbed they do not break fluency at any angle;
-   * their other regime is steering away: turned to 180°, opposite the concept axis, the concept drops
-   * below its base rate while the stories stay fluent.
+   * AngularRotation keeps ‖h‖ and cannot push further than θ = 0, onto the concept axis; its other regime
+   * is steering away: turned to 180°, opposite the concept axis, the concept disappears.
    */
   @ParameterizedTest
-  @ValueSource(strings = {"weather", "joyful", "paris", "tokyo", "formal", "evening"})
-  void angularRotationAwayFromTheConceptSuppressesItFluently(String name) {
+  @ValueSource(strings = {"weather", "london", "paris", "past", "afternoon", "red", "green"})
+  void angularRotationAwayFromTheConceptRemovesIt(String name) {
     Concept concept = Testbed.grammar().concept(name);
     Outcome base = survey.outcome(concept, SteeringPlan.empty());
     Outcome away = survey.outcome(concept,
         SteeringPlan.of(survey.layer(), survey.intervention(Kind.ANGULAR, concept).apply(180)));
     System.out.println("angular " + name + " at 180: " + away + " (base " + base + ")");
-    assertTrue(away.concept() <= base.concept() - 0.15 && away.fluency() >= 0.9, "base " + base + ", at 180° " + away);
+    assertTrue(base.concept() >= 0.1 && away.concept() <= 0.05, "base " + base + ", at 180° " + away);
   }
 
+  /** Turned by −120°, the mean activation passes the concept axis and fluency collapses. */
   @ParameterizedTest
-  @ValueSource(strings = {"paris", "tokyo", "plain", "evening", "yellow", "purple"})
-  void planeRotationTowardsTheConceptWorksAtSomeAngle(String name) {
-    assertReachesTheBar(Kind.PLANE, name, Double.NaN);
+  @ValueSource(strings = {"plain", "past", "present", "afternoon", "blue", "green", "yellow"})
+  void planeRotationTowardsTheConceptWorksAtSomeAngleAndOverSteersPastIt(String name) {
+    assertReachesTheBar(Kind.PLANE, name, -120);
   }
 
   @Test

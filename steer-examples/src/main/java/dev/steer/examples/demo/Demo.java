@@ -34,9 +34,9 @@ import java.util.Set;
 public final class Demo {
 
   /** Concepts the demo steers towards. */
-  static final List<String> CONCEPTS = List.of("joyful", "red");
+  static final List<String> CONCEPTS = List.of("angry", "london");
   /** Strengths, as multiples of the mean residual norm at the steered layer. */
-  static final double[] RELATIVE_STRENGTHS = {0, 0.2, 0.4, 0.5, 0.55, 0.6, 1, 2};
+  static final double[] RELATIVE_STRENGTHS = {0, 0.2, 0.4, 0.5, 0.55, 0.6, 0.7, 1, 2};
   static final int PAIRS = 32;
   static final int SAMPLES = 16;
   static final String PROMPT = ContrastivePrompts.NEUTRAL_PREFIXES.get(0);

@@ -15,7 +15,7 @@ import java.util.Map;
 
 /**
  * The sweep's dimensions, parsed from {@code --name value} arguments. The default is a small sweep (8
- * concepts × mean difference × 4 kinds × 7 strengths × layer 3 × 8 prompts = 1,792 runs, a few minutes on
+ * concepts × mean difference × 4 kinds × 7 strengths × layer 2 × 8 prompts = 1,792 runs, a few minutes on
  * a laptop CPU); {@code --full} sets the issue's size (8 concepts × 3 methods × 4 kinds × 7
  * strengths × 2 layers × 16 prompts = 21,504 runs); explicit options given with it still apply.
  *
@@ -41,7 +41,7 @@ record ExperimentOptions(
   static final ImmutableMap<SteeringKind, List<Double>> FULL_STRENGTHS = ImmutableMap.of(
       SteeringKind.ADDITIVE, List.of(0.0, 0.15, 0.3, 0.45, 0.6, 0.9, 2.0),
       SteeringKind.ANGULAR, List.of(90.0, 75.0, 60.0, 45.0, 30.0, 15.0, 0.0),
-      SteeringKind.PLANE, List.of(0.0, 30.0, -30.0, 60.0, -60.0, 90.0, -90.0),
+      SteeringKind.PLANE, List.of(0.0, -15.0, -30.0, -45.0, -60.0, -75.0, -90.0),
       SteeringKind.SLERP, List.of(0.0, 0.1, 0.2, 0.3, 0.5, 0.7, 0.9));
 
   static ExperimentOptions parse(String... args) {
@@ -64,7 +64,7 @@ record ExperimentOptions(
         : List.of(ExtractionMethod.MEAN_DIFFERENCE);
     List<SteeringKind> kinds = List.of(SteeringKind.values());
     Map<SteeringKind, List<Double>> strengths = new LinkedHashMap<>(FULL_STRENGTHS);
-    List<Integer> layers = full ? List.of(2, 3) : List.of(3);
+    List<Integer> layers = full ? List.of(2, 3) : List.of(2);
     int prompts = full ? 16 : 8;
     int tokens = WHOLE_STORY;
     Path out = Path.of("experiment-out");

@@ -162,7 +162,7 @@ public final class SteerabilityExperiment {
       List<ContrastivePair> pairs = ContrastivePrompts.pairs(Testbed.grammar(), target, PAIRS, 1);
       SteeringVector unit = ConceptVectors.extract(model, Testbed.grammar(), target, pairs, hook,
           ExperimentOptions.method(k.method())).unit();
-      RotationPlane plane = ConceptVectors.rotationPlane(model, Testbed.grammar(), target, pairs,
+      RotationPlane plane = ConceptVectors.conceptPlane(model, Testbed.grammar(), target, pairs, hook,
           ExperimentOptions.method(k.method()));
       return new Setting(k.concept(), k.method(), k.layer(), target, hook, unit, plane,
           Testbed.residualNorm(model, hook), unembedding);

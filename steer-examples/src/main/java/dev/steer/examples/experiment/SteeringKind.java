@@ -11,15 +11,15 @@ import java.util.Locale;
 
 /**
  * The intervention kinds the sweep compares, each with its strength unit. The rotation plane is the
- * Angular/Selective Steering construction from one candidate per layer ({@code
- * ConceptVectors.rotationPlane}).
+ * concept's plane at the steered layer ({@code ConceptVectors.conceptPlane}): the concept direction and
+ * the mean activation where the concept is read.
  */
 enum SteeringKind {
   /** h + (s · residual norm) · v̂; s in multiples of the layer's mean residual norm. */
   ADDITIVE,
   /** The in-plane part of h turned to s degrees from b1 (0 = aligned with the plane's concept axis). */
   ANGULAR,
-  /** The in-plane part of h turned by s degrees; which sign turns towards b1 depends on the plane. */
+  /** The in-plane part of h turned by s degrees; negative s turns the mean activation towards b1. */
   PLANE,
   /** h slerped the fraction s of the way towards v̂'s direction, keeping ‖h‖. */
   SLERP;

@@ -2,6 +2,9 @@ package dev.steer.testbed.train;
 
 import static com.google.common.base.Preconditions.checkArgument;
 
+import com.google.common.collect.ImmutableSortedMap;
+import java.util.Map;
+
 /**
  * Settings of one training run. The learning rate warms up linearly over {@code warmupSteps}, then
  * follows a cosine from {@code peakLearningRate} down to {@code peakLearningRate·finalLearningRateFraction}
@@ -22,6 +25,8 @@ import static com.google.common.base.Preconditions.checkArgument;
  * @param trainStories distinct training stories (cycled through when steps·batchSize exceeds them)
  * @param validationStories held-out stories for the validation cross-entropy
  * @param evaluateEvery steps between validation evaluations (0: only at the end)
+ * @param earlyExits block index → weight λ of that block's early-exit loss (see {@link
+ *     TestbedModelDefinition#create(TestbedWeights, int, Map)}); empty for none
  */
 record TrainingOptions(
     long seed,
@@ -33,9 +38,11 @@ record TrainingOptions(
     double clipNorm,
     int trainStories,
     int validationStories,
-    int evaluateEvery) {
+    int evaluateEvery,
+    Map<Integer, Double> earlyExits) {
 
   TrainingOptions {
+    earlyExits = ImmutableSortedMap.copyOf(earlyExits);
     checkArgument(steps > 0, "steps must be positive: %s", steps);
     checkArgument(batchSize > 0, "batchSize must be positive: %s", batchSize);
     checkArgument(peakLearningRate > 0, "peakLearningRate must be positive: %s", peakLearningRate);
@@ -50,10 +57,18 @@ record TrainingOptions(
     checkArgument(evaluateEvery >= 0, "evaluateEvery must be non-negative: %s", evaluateEvery);
   }
 
+  /**
+   * The early exits of the shipped testbed: after the two middle blocks of the four, each with weight
+   * 0.5. Without them the model fetches topics and colours from earlier words only in its last block, so
+   * a middle block has little to steer (docs/testbed.md, "Why the early exits").
+   */
+  static final Map<Integer, Double> STANDARD_EARLY_EXITS = Map.of(1, 0.5, 2, 0.5);
+
   /** The defaults of the testbed run for {@code seed} and {@code steps}. */
   static TrainingOptions defaults(long seed, int steps) {
     return new TrainingOptions(
-        seed, steps, 32, 3e-3, 100, 0.1, 1.0, Math.min(steps * 32, 150_000), 2000, 250);
+        seed, steps, 32, 3e-3, 100, 0.1, 1.0, Math.min(steps * 32, 150_000), 2000, 250,
+        STANDARD_EARLY_EXITS);
   }
 
   double learningRate(int step) {
