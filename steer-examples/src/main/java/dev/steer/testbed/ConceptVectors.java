@@ -55,9 +55,9 @@ public final class ConceptVectors {
    * {@link dev.steer.intervention.AngularRotation} sets their in-plane angle to θ from b1.
    *
    * <p>Why this plane: additive steering moves each row h in the plane of h and the concept direction.
-   * A rotation needs one fixed plane; the plane through the concept direction and the typical row where
-   * the concept is read is the fixed plane closest to that, so turning in it moves the row's own bulk
-   * onto the concept while keeping its norm. On the shipped testbed at {@code blocks.2} it takes
+   * A rotation needs one fixed plane; this one holds the concept direction and the typical row where
+   * the concept is read, so turning in it moves the row's own bulk onto the concept while keeping its
+   * norm. On the shipped testbed at {@code blocks.2} it takes
    * AngularRotation to the testbed bar for 30 of 31 concepts and PlaneRotation for 23, against 6 and 2
    * with the plane fitted to one candidate per block ({@link RotationPlane#fromCandidates}), whose second
    * axis is where the candidates differ across blocks rather than where the activations are
