@@ -11,7 +11,8 @@ cd "$(dirname "$0")/.."
 export CLASSPATH="steer-examples/target/classes:$(cat steer-examples/target/classpath.txt)"
 resources=steer-examples/src/main/resources/dev/steer/testbed
 out="$(mktemp -d)"
-OMP_NUM_THREADS=1 java -Xss16m dev.steer.testbed.train.TestbedTrainer "$out" 1 2400 32 3e-3
+# seed 1, 2400 steps, batch 32, lr 3e-3, d=64, 4 blocks, no sliding window, early exits after blocks 1, 2
+OMP_NUM_THREADS=1 java -Xss16m dev.steer.testbed.train.TestbedTrainer "$out" 1 2400 32 3e-3 64 4 0 4 1:0.5,2:0.5
 cp "$out/testbed-gpt2.weights" "$resources/testbed-gpt2.weights"
 java -Xss16m dev.steer.testbed.TestbedExport "$resources/testbed-gpt2.weights" "$resources/model"
 echo "regenerated $resources; rebuild with ./mvnw -B -ntp install -DskipTests"

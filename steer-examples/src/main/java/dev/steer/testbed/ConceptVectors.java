@@ -48,8 +48,9 @@ public final class ConceptVectors {
 
   /**
    * The rotation plane of {@code target} at {@code hookPoint}: b1 the unit concept vector of {@link
-   * #extract} (with {@code method}), b2 the unit part orthogonal to b1 of m = (μ⁺ + μ⁻)/2, the mean
-   * activation at the same positions over both sides of the pairs. The plane is oriented from b1 towards
+   * #extract} (with {@code method}), b2 the unit part orthogonal to b1 of m = (μ⁺ + μ⁻)/2, where μ⁺ and
+   * μ⁻ are the means over the pairs of each story's mean row at the same positions: the typical row there,
+   * every story counted once. The plane is oriented from b1 towards
    * m, so the activations where the concept is decided lie near +b2, and {@link
    * dev.steer.intervention.PlaneRotation} turns them towards the concept by a <em>negative</em> angle;
    * {@link dev.steer.intervention.AngularRotation} sets their in-plane angle to θ from b1.

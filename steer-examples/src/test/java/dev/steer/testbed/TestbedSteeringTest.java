@@ -100,20 +100,25 @@ class TestbedSteeringTest {
 
   /**
    * AngularRotation keeps ‖h‖ and cannot push further than θ = 0, onto the concept axis; its other regime
-   * is steering away: turned to 180°, opposite the concept axis, the concept disappears.
+   * is steering away: turned to 180°, opposite the concept axis, the concept disappears while the stories
+   * still parse (for these concepts; for others the stories break too, docs/testbed.md).
    */
   @ParameterizedTest
-  @ValueSource(strings = {"weather", "london", "paris", "past", "afternoon", "red", "green"})
-  void angularRotationAwayFromTheConceptRemovesIt(String name) {
+  @ValueSource(strings = {"london", "paris", "past", "red"})
+  void angularRotationAwayFromTheConceptRemovesItFluently(String name) {
     Concept concept = Testbed.grammar().concept(name);
     Outcome base = survey.outcome(concept, SteeringPlan.empty());
     Outcome away = survey.outcome(concept,
         SteeringPlan.of(survey.layer(), survey.intervention(Kind.ANGULAR, concept).apply(180)));
     System.out.println("angular " + name + " at 180: " + away + " (base " + base + ")");
-    assertTrue(base.concept() >= 0.1 && away.concept() <= 0.05, "base " + base + ", at 180° " + away);
+    assertTrue(base.concept() >= 0.1 && away.concept() <= 0.05 && away.fluency() >= 0.8,
+        "base " + base + ", at 180° " + away);
   }
 
-  /** Turned by −120°, the mean activation passes the concept axis and fluency collapses. */
+  /**
+   * The mean activation where the concept is read lies less than 90° from the concept axis, so turning by
+   * −120° takes it past the axis and fluency collapses.
+   */
   @ParameterizedTest
   @ValueSource(strings = {"plain", "past", "present", "afternoon", "blue", "green", "yellow"})
   void planeRotationTowardsTheConceptWorksAtSomeAngleAndOverSteersPastIt(String name) {

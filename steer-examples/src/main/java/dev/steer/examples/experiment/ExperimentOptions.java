@@ -19,7 +19,7 @@ import java.util.Map;
  * a laptop CPU); {@code --full} sets the issue's size (8 concepts × 3 methods × 4 kinds × 7
  * strengths × 2 layers × 16 prompts = 21,504 runs); explicit options given with it still apply.
  *
- * @param strengths per kind, ascending from under-steer towards over-steer
+ * @param strengths per kind, ordered from under-steer towards over-steer
  * @param prompts prompt indices 0..n−1; index i decodes neutral prefix i mod 4 with seed i
  * @param newTokens new tokens per run, or {@link #WHOLE_STORY} (the default) to decode until {@code <eos>}
  *     or the end of the context, as the testbed's steering tests judge

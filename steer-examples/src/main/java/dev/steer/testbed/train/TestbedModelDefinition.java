@@ -24,8 +24,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * <p>Placeholders: {@value #TOKENS} int32 [B, T] (token ids; padding after a story's end is harmless
  * because attention is causal) and {@value #TARGETS} float32 [B·T, V], row b·T + p the one-hot of the
  * token to predict after position p of window b, or all zeros where nothing is predicted. Outputs:
- * {@value #LOGITS} [B·T, V] and {@value #LOSS} = −Σ targets ⊙ log_softmax(logits) / Σ targets, the mean
- * cross-entropy in nats over the predicted positions.
+ * {@value #LOGITS} [B·T, V]; {@value #LOSS} = −Σ targets ⊙ log_softmax(logits) / Σ targets, the mean
+ * cross-entropy in nats over the predicted positions; and {@value #TRAINING_LOSS}, the loss the gradients
+ * are taken of: {@value #LOSS} plus any early-exit losses ({@link #create(TestbedWeights, int, Map)}).
  *
  * <p>Variables are named as the {@link TestbedModelConfig#tensorShapes() checkpoint tensors} and hold the
  * same row-major values. Not thread-safe (SameDiff sessions are not).
@@ -87,14 +88,18 @@ final class TestbedModelDefinition {
     return new TestbedModelDefinition(weights, contextLength, ImmutableSortedMap.copyOf(earlyExits));
   }
 
+  /** Checks that every exit follows a block before the last of {@code layers} with a valid weight. */
   static void checkEarlyExits(Map<Integer, Double> earlyExits, int layers) {
-    earlyExits.forEach((block, weight) -> {
-      checkArgument(block >= 0 && block < layers - 1,
-          "an early exit must follow a block in [0, %s) (the last block is the model's own exit): %s",
-          layers - 1, block);
-      checkArgument(weight > 0 && Double.isFinite(weight),
-          "early-exit weight of block %s must be positive and finite: %s", block, weight);
-    });
+    checkExitWeights(earlyExits);
+    earlyExits.keySet().forEach(block -> checkArgument(block >= 0 && block < layers - 1,
+        "an early exit must follow a block in [0, %s) (the last block is the model's own exit): %s",
+        layers - 1, block));
+  }
+
+  /** Checks that every early-exit weight is positive and finite. */
+  static void checkExitWeights(Map<Integer, Double> earlyExits) {
+    earlyExits.forEach((block, weight) -> checkArgument(weight > 0 && Double.isFinite(weight),
+        "early-exit weight of block %s must be positive and finite: %s", block, weight));
   }
 
   TestbedModelConfig config() {

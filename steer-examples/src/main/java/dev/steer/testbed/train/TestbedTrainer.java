@@ -25,8 +25,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * automatic differentiation and Adam, deterministically from a seed, and writes its weights.
  *
  * <p>Usage: {@code TestbedTrainer <outDir> <seed> <steps> [batchSize=32] [peakLearningRate=3e-3]
- * [hiddenSize=64] [layers=4] [slidingWindow=0] [fullAttentionLayers] [earlyExits=1:0.5,2:0.5]}, the early
- * exits as {@code block:weight} pairs or {@code none} ({@link TrainingOptions#earlyExits}). Prints a
+ * [hiddenSize=64] [layers=4] [slidingWindow=0] [fullAttentionLayers] [earlyExits]}, the early exits as
+ * {@code block:weight} pairs or {@code none} ({@link TrainingOptions#earlyExits}; default {@code
+ * 1:0.5,2:0.5} at the standard 4 layers, none at other depths). Prints a
  * progress line every 50 steps (step, train loss, learning rate, gradient
  * norm, elapsed seconds, steps per second) and the validation cross-entropy every 250 steps; at the end
  * writes {@code outDir/}{@value #WEIGHTS_FILE} (see {@link TestbedWeights}), then reports the final
@@ -54,7 +55,7 @@ public final class TestbedTrainer {
       System.err.println(
           "usage: TestbedTrainer <outDir> <seed> <steps> [batchSize=32] [peakLearningRate=3e-3]"
               + " [hiddenSize=64] [layers=4] [slidingWindow=0 (none)] [fullAttentionLayers=layers/2]"
-              + " [earlyExits=1:0.5,2:0.5 (block:weight pairs, or none)]");
+              + " [earlyExits=1:0.5,2:0.5 at 4 layers, else none (block:weight pairs, or none)]");
       System.exit(2);
     }
     long start = System.nanoTime();
@@ -68,7 +69,10 @@ public final class TestbedTrainer {
     int layers = args.length > 6 ? Integer.parseInt(args[6]) : TestbedModelConfig.standard(1).numLayers();
     int window = args.length > 7 ? Integer.parseInt(args[7]) : 0;
     int fullLayers = window == 0 ? layers : args.length > 8 ? Integer.parseInt(args[8]) : layers / 2;
-    Map<Integer, Double> exits = args.length > 9 ? parseEarlyExits(args[9]) : defaults.earlyExits();
+    // The standard exits name blocks of the standard depth; other depths get none unless given.
+    Map<Integer, Double> exits = args.length > 9 ? parseEarlyExits(args[9])
+        : layers == TestbedModelConfig.standard(1).numLayers() ? defaults.earlyExits() : Map.of();
+    TestbedModelDefinition.checkEarlyExits(exits, layers);
     TrainingOptions options =
         new TrainingOptions(
             seed, steps, batchSize, lr, defaults.warmupSteps(), defaults.finalLearningRateFraction(),
@@ -133,8 +137,8 @@ public final class TestbedTrainer {
     if (text.equals("none")) {
       return exits;
     }
-    for (String pair : text.split(",")) {
-      String[] parts = pair.split(":");
+    for (String pair : text.split(",", -1)) {
+      String[] parts = pair.split(":", -1);
       checkArgument(parts.length == 2, "an early exit is block:weight, got '%s'", pair);
       checkArgument(exits.put(Integer.parseInt(parts[0]), Double.parseDouble(parts[1])) == null,
           "block %s has two early exits", parts[0]);

@@ -43,6 +43,7 @@ record TrainingOptions(
 
   TrainingOptions {
     earlyExits = ImmutableSortedMap.copyOf(earlyExits);
+    TestbedModelDefinition.checkExitWeights(earlyExits);
     checkArgument(steps > 0, "steps must be positive: %s", steps);
     checkArgument(batchSize > 0, "batchSize must be positive: %s", batchSize);
     checkArgument(peakLearningRate > 0, "peakLearningRate must be positive: %s", peakLearningRate);

@@ -14,7 +14,7 @@
  * <p>The committed model {@code dev/steer/testbed/testbed-gpt2.weights} (class-path resource, 217,408
  * parameters, {@link dev.steer.testbed.train.TestbedModelConfig#standard standard} configuration) was
  * written by {@code OMP_NUM_THREADS=1 java dev.steer.testbed.train.TestbedTrainer out 1 2400 32 3e-3}
- * (seed 1, 2400 steps of 32 stories, peak learning rate 3e-3, early-exit losses of weight 0.5 after blocks
+ * (the same as {@code … 64 4 0 4 1:0.5,2:0.5}: seed 1, 2400 steps of 32 stories, peak learning rate 3e-3, early-exit losses of weight 0.5 after blocks
  * 1 and 2): validation cross-entropy 0.8460 nats/token on 2000 stories against the grammar's floor 0.8437
  * (first below 1.15 × floor at step 1000); 98.4% of the sentences of 200 stories sampled at temperature 1
  * are fluent.

@@ -108,6 +108,39 @@ class TestbedModelDefinitionTest {
     org.junit.jupiter.api.Assertions.assertTrue(Math.abs(exit - full) > 1e-2, "exit and final must differ");
   }
 
+  /** The gradient is that of the training loss, exits included: checked by central differences. */
+  @Test
+  void withAnEarlyExitTheGradientIsThatOfTheTrainingLoss() {
+    TestbedWeights weights = TestbedWeights.random(SMALL, 14);
+    int t = 6;
+    INDArray x = Nd4j.createFromArray(randomTokens(new Random(15), 2, t));
+    float[][] targets = new float[2 * t][SMALL.vocabSize()];
+    Random random = new Random(16);
+    for (float[] row : targets) {
+      row[random.nextInt(SMALL.vocabSize())] = 1;
+    }
+    INDArray y = Nd4j.createFromArray(targets);
+    String name = "transformer.h.0.mlp.c_fc.bias";
+    TestbedModelDefinition withExit = TestbedModelDefinition.create(weights, t, java.util.Map.of(0, 2.0));
+    TestbedModelDefinition without = TestbedModelDefinition.create(weights, t);
+    double exitGradient = withExit.lossAndGradients(x, y).getGradients().get(name).getDouble(3);
+    double plainGradient = without.lossAndGradients(x, y).getGradients().get(name).getDouble(3);
+
+    INDArray live = withExit.parameter(name);
+    double h = 1e-2;
+    double at = live.getDouble(3);
+    live.putScalar(3, at + h);
+    double up = withExit.trainingLoss(x, y);
+    live.putScalar(3, at - h);
+    double down = withExit.trainingLoss(x, y);
+    live.putScalar(3, at);
+    double numeric = (up - down) / (2 * h);
+    assertEquals(numeric, exitGradient, 0.05 * Math.abs(numeric) + 1e-4, "gradient of training_loss");
+    org.junit.jupiter.api.Assertions.assertTrue(
+        Math.abs(exitGradient - plainGradient) > 0.2 * Math.abs(numeric),
+        "the exit must change the gradient: " + exitGradient + " vs " + plainGradient);
+  }
+
   @Test
   void earlyExitsMustFollowABlockBeforeTheLastWithAPositiveWeight() {
     TestbedWeights weights = TestbedWeights.random(SMALL, 1);

@@ -38,7 +38,7 @@ class TestbedTrainerTest {
   void earlyExitsParseFromBlockWeightPairs() {
     assertEquals(java.util.Map.of(1, 0.5, 2, 0.25), TestbedTrainer.parseEarlyExits("1:0.5,2:0.25"));
     assertTrue(TestbedTrainer.parseEarlyExits("none").isEmpty());
-    for (String bad : List.of("1", "1:0.5,1:0.5", "1:0.5:2")) {
+    for (String bad : List.of("1", "1:0.5,1:0.5", "1:0.5:2", "1:0.5,", "1:0.5:", "x:1")) {
       org.junit.jupiter.api.Assertions.assertThrows(
           IllegalArgumentException.class, () -> TestbedTrainer.parseEarlyExits(bad), bad);
     }

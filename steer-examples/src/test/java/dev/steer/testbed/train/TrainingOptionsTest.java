@@ -30,4 +30,14 @@ class TrainingOptionsTest {
             () -> new TrainingOptions(1, 10, 8, 1e-3, 0, 0.1, 1, 7, 8, 0, java.util.Map.of()));
     assertEquals("trainStories 7 < batchSize 8", e.getMessage());
   }
+
+  @Test
+  void defaultsCarryTheStandardEarlyExitsAndBadWeightsAreRefused() {
+    assertEquals(java.util.Map.of(1, 0.5, 2, 0.5), TrainingOptions.defaults(1, 10).earlyExits());
+    for (double weight : new double[] {0, -0.5, Double.NaN, Double.POSITIVE_INFINITY}) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> new TrainingOptions(1, 10, 8, 1e-3, 0, 0.1, 1, 8, 8, 0, java.util.Map.of(1, weight)));
+      org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("early-exit weight"), e.getMessage());
+    }
+  }
 }
