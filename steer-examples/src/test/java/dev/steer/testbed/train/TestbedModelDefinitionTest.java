@@ -84,11 +84,7 @@ class TestbedModelDefinitionTest {
     TestbedWeights weights = TestbedWeights.random(SMALL, 11);
     int t = 6;
     int[][] tokens = randomTokens(new Random(12), 2, t);
-    float[][] targets = new float[2 * t][SMALL.vocabSize()];
-    Random random = new Random(13);
-    for (float[] row : targets) {
-      row[random.nextInt(SMALL.vocabSize())] = 1;
-    }
+    float[][] targets = randomTargets(new Random(13), 2 * t);
     // The exit after block 0 reads out exactly what a one-block model with the same weights computes.
     TestbedModelConfig oneBlock = new TestbedModelConfig(
         SMALL.vocabSize(), SMALL.hiddenSize(), 1, SMALL.numHeads(), SMALL.intermediateSize(),
@@ -114,11 +110,7 @@ class TestbedModelDefinitionTest {
     TestbedWeights weights = TestbedWeights.random(SMALL, 14);
     int t = 6;
     INDArray x = Nd4j.createFromArray(randomTokens(new Random(15), 2, t));
-    float[][] targets = new float[2 * t][SMALL.vocabSize()];
-    Random random = new Random(16);
-    for (float[] row : targets) {
-      row[random.nextInt(SMALL.vocabSize())] = 1;
-    }
+    float[][] targets = randomTargets(new Random(16), 2 * t);
     INDArray y = Nd4j.createFromArray(targets);
     String name = "transformer.h.0.mlp.c_fc.bias";
     TestbedModelDefinition withExit = TestbedModelDefinition.create(weights, t, java.util.Map.of(0, 2.0));
@@ -183,6 +175,15 @@ class TestbedModelDefinitionTest {
     IllegalArgumentException e =
         assertThrows(IllegalArgumentException.class, () -> TestbedModelDefinition.create(weights, 10));
     org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("contextLength"), e.getMessage());
+  }
+
+  /** One-hot rows, each with a random token to predict. */
+  private static float[][] randomTargets(Random random, int rows) {
+    float[][] targets = new float[rows][SMALL.vocabSize()];
+    for (float[] row : targets) {
+      row[random.nextInt(SMALL.vocabSize())] = 1;
+    }
+    return targets;
   }
 
   static int[][] randomTokens(Random random, int rows, int length) {
