@@ -27,12 +27,11 @@ import org.nd4j.linalg.factory.Nd4j;
  * <p>Usage: {@code TestbedTrainer <outDir> <seed> <steps> [batchSize=32] [peakLearningRate=3e-3]
  * [hiddenSize=64] [layers=4] [slidingWindow=0] [fullAttentionLayers] [earlyExits]}, the early exits as
  * {@code block:weight} pairs or {@code none} ({@link TrainingOptions#earlyExits}; default {@code
- * 1:0.5,2:0.5} at the standard 4 layers, none at other depths). Prints a
- * progress line every 50 steps (step, train loss, learning rate, gradient
- * norm, elapsed seconds, steps per second) and the validation cross-entropy every 250 steps; at the end
- * writes {@code outDir/}{@value #WEIGHTS_FILE} (see {@link TestbedWeights}), then reports the final
- * validation cross-entropy against the grammar's entropy floor and the fluency of 200 stories sampled at
- * temperature 1 by {@link ReferenceDecoder}.
+ * 1:0.5,2:0.5} at the standard 4 layers, none at other depths). Prints a progress line every 50 steps
+ * (step, train loss, learning rate, gradient norm, elapsed seconds, steps per second) and the validation
+ * cross-entropy every 250 steps; at the end writes {@code outDir/}{@value #WEIGHTS_FILE} (see {@link
+ * TestbedWeights}), then reports the final validation cross-entropy against the grammar's entropy floor
+ * and the fluency of 200 stories sampled at temperature 1 by {@link ReferenceDecoder}.
  *
  * <p>The loss is the mean cross-entropy (nats) over predicted tokens: every word and the closing {@code
  * <eos>}, never {@code <bos>} — the definition of {@link GrammarEntropy}'s floor. The logged train loss
