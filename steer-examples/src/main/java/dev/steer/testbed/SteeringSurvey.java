@@ -28,7 +28,8 @@ import java.util.function.DoubleFunction;
  * asserts the bar for six or more concepts per kind.
  *
  * <p>Run: {@code java dev.steer.testbed.SteeringSurvey [block]} with steer-examples on the class path
- * (about 2 minutes on two cores); it steers {@link Testbed#steeringLayer}, or the output of the given block.
+ * (about 2 minutes on two cores); it steers {@link Testbed#steeringLayer}, or the output of the given
+ * block.
  */
 public final class SteeringSurvey {
 
