@@ -78,6 +78,12 @@ class SteerCliTest {
     return model.extract(POSITIVES, NEGATIVES, at, ExtractionMethod.MEAN_DIFFERENCE, TokenPosition.LAST);
   }
 
+  /** {@code r} exited with a usage error whose message mentions {@code fragment}. */
+  static void assertUsageError(Run r, String fragment) {
+    assertEquals(SteerCli.USAGE_ERROR, r.exit(), r.err());
+    assertTrue(r.err().contains(fragment), r.err());
+  }
+
   static Run run(String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
@@ -137,16 +143,14 @@ class SteerCliTest {
   void extractToAnUnknownExtensionIsAUsageErrorNamingTheFile() {
     Run r = run("extract", "-m", modelDir.toString(), "--pos", pos.toString(), "--neg", neg.toString(),
         "--layer", "1", "-o", root.resolve("vec.bin").toString());
-    assertEquals(SteerCli.USAGE_ERROR, r.exit(), r.err());
-    assertTrue(r.err().contains("vec.bin"), r.err());
+    assertUsageError(r, "vec.bin");
   }
 
   @Test
   void extractAtALayerTheModelLacksIsAUsageError() {
     Run r = run("extract", "-m", modelDir.toString(), "--pos", pos.toString(), "--neg", neg.toString(),
         "--layer", "7", "-o", root.resolve("v.gguf").toString());
-    assertEquals(SteerCli.USAGE_ERROR, r.exit(), r.err());
-    assertTrue(r.err().contains("blocks.7.hook_resid_post"), r.err());
+    assertUsageError(r, "blocks.7.hook_resid_post");
   }
 
   @Test
@@ -184,26 +188,22 @@ class SteerCliTest {
   void aRotationWithoutAPlaneIsAUsageErrorSayingHowToGiveOne() {
     Run r = run("generate", "-m", modelDir.toString(), "--vector", gguf.toString(), "--kind", "plane",
         "--angle", "30", "--prompt", "w3");
-    assertEquals(SteerCli.USAGE_ERROR, r.exit(), r.err());
-    assertTrue(r.err().contains("--vector2"), r.err());
+    assertUsageError(r, "--vector2");
   }
 
   @Test
   void steeringOptionsThatWouldBeIgnoredAreUsageErrors() {
     Run noVector = run("generate", "-m", modelDir.toString(), "--kind", "angular", "--layer", "1", "--prompt", "w3");
-    assertEquals(SteerCli.USAGE_ERROR, noVector.exit(), noVector.err());
-    assertTrue(noVector.err().contains("give --vector FILE"), noVector.err());
+    assertUsageError(noVector, "give --vector FILE");
     Run secondFile = run("generate", "-m", modelDir.toString(), "--vector", gguf.toString(), "--alpha", "2",
         "--vector2", root.resolve("absent.gguf").toString(), "--prompt", "w3");
-    assertEquals(SteerCli.USAGE_ERROR, secondFile.exit(), secondFile.err());
-    assertTrue(secondFile.err().contains("--vector2 are for the rotations"), secondFile.err());
+    assertUsageError(secondFile, "--vector2 are for the rotations");
     Run alphaForRotation = run("generate", "-m", modelDir.toString(), "--vector", twoLayers.toString(),
         "--kind", "angular", "--alpha", "2", "--prompt", "w3");
     assertEquals(SteerCli.USAGE_ERROR, alphaForRotation.exit(), alphaForRotation.err());
     Run negativeLayer = run("generate", "-m", modelDir.toString(), "--vector", gguf.toString(), "--alpha", "2",
         "--layer", "-3", "--prompt", "w3");
-    assertEquals(SteerCli.USAGE_ERROR, negativeLayer.exit(), negativeLayer.err());
-    assertTrue(negativeLayer.err().contains("--layer must be a block index >= 0"), negativeLayer.err());
+    assertUsageError(negativeLayer, "--layer must be a block index >= 0");
   }
 
   @Test
@@ -273,23 +273,20 @@ class SteerCliTest {
   @Test
   void noCommandIsAUsageErrorListingTheCommands() {
     Run r = run();
-    assertEquals(SteerCli.USAGE_ERROR, r.exit(), r.err());
-    assertTrue(r.err().contains("inspect, extract, generate, score, sweep"), r.err());
+    assertUsageError(r, "inspect, extract, generate, score, sweep");
   }
 
   @Test
   void anUnknownOptionIsAUsageError() {
     Run r = run("inspect", "--model", modelDir.toString(), "--frobnicate");
-    assertEquals(SteerCli.USAGE_ERROR, r.exit(), r.err());
-    assertTrue(r.err().contains("--frobnicate"), r.err());
+    assertUsageError(r, "--frobnicate");
   }
 
   @Test
   void aMalformedScopeIsAUsageErrorNamingTheValue() {
     Run r = run("generate", "-m", modelDir.toString(), "--vector", gguf.toString(), "--alpha", "1",
         "--scope", "sometimes", "-p", "w1");
-    assertEquals(SteerCli.USAGE_ERROR, r.exit(), r.err());
-    assertTrue(r.err().contains("sometimes"), r.err());
+    assertUsageError(r, "sometimes");
   }
 
   @Test
