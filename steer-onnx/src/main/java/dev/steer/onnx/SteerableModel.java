@@ -48,6 +48,17 @@ public interface SteerableModel extends AutoCloseable {
   Generation generate(String prompt, SteeringPlan plan, GenerationConfig config, TokenListener listener);
 
   /**
+   * Generates from prompt token ids used as given (no special tokens added): for ids from a dataset,
+   * another tokenizer or a reference run, and for models without a tokenizer.
+   */
+  default Generation generate(int[] promptIds, SteeringPlan plan, GenerationConfig config) {
+    return generate(promptIds, plan, config, TokenListener.NONE);
+  }
+
+  /** {@link #generate(int[], SteeringPlan, GenerationConfig)}, streaming each token to {@code listener}. */
+  Generation generate(int[] promptIds, SteeringPlan plan, GenerationConfig config, TokenListener listener);
+
+  /**
    * Generates for several prompts in one batch (left-padded), each row with its own plan; all plans must
    * have one {@link SteeringPlan#shape() shape}. Row r's result equals {@code generate(prompts[r],
    * plans[r], config)}.
@@ -63,6 +74,9 @@ public interface SteerableModel extends AutoCloseable {
 
   /** Activations at {@code hookPoints} for every token of {@code text}, under {@code plan}. */
   Activations capture(String text, Collection<HookPoint> hookPoints, SteeringPlan plan);
+
+  /** Activations at {@code hookPoints} for every one of {@code tokens} (used as given), under {@code plan}. */
+  Activations capture(int[] tokens, Collection<HookPoint> hookPoints, SteeringPlan plan);
 
   /**
    * Next-token logits [tokens][vocab] at every position of {@code tokens} under {@code plan}, in one pass

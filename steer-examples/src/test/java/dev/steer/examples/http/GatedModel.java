@@ -46,6 +46,11 @@ final class GatedModel implements SteerableModel {
   }
 
   @Override
+  public Generation generate(int[] promptIds, SteeringPlan plan, GenerationConfig config, TokenListener listener) {
+    return delegate.generate(promptIds, plan, config, listener);
+  }
+
+  @Override
   public ModelShape shape() {
     return delegate.shape();
   }
@@ -74,6 +79,11 @@ final class GatedModel implements SteerableModel {
   @Override
   public Activations capture(String text, Collection<HookPoint> hookPoints, SteeringPlan plan) {
     return delegate.capture(text, hookPoints, plan);
+  }
+
+  @Override
+  public Activations capture(int[] tokens, Collection<HookPoint> hookPoints, SteeringPlan plan) {
+    return delegate.capture(tokens, hookPoints, plan);
   }
 
   @Override

@@ -41,10 +41,17 @@ import java.util.TreeSet;
  * is the sum output of a fused {@code Skip(Simplified)LayerNormalization}, the node's normalised output is
  * recomputed from the edited sum by a copy of the node with a zero skip input.
  *
- * <p>With every mask 0 the rewritten graph computes the original outputs. Requires a default-domain opset of
- * at least 11 and a float32 residual stream. Stateless and thread-safe.
+ * <p><b>Half precision.</b> On a float16 or bfloat16 stream each slot casts h to float32, edits it there
+ * (so a rotation keeps its norm up to the final rounding) and casts the result back; captures are cast to
+ * float32. Steering values are float32 inputs whatever the stream's type.
+ *
+ * <p>With every mask 0 the rewritten graph computes the original outputs bit for bit (a half-precision
+ * value survives the round trip through float32 exactly). Requires a default-domain opset of at least 11
+ * and a float32, float16 or bfloat16 residual stream. Stateless and thread-safe.
  */
 public final class GraphRewriter {
+  private static final int FLOAT = TensorProto.DataType.FLOAT_VALUE;
+
   private GraphRewriter() {}
 
   /**
@@ -179,7 +186,7 @@ public final class GraphRewriter {
 
     private void rewriteTensor(
         String tensor, List<HookPoint> hooks, Set<HookPoint> captured, Map<HookPoint, SteeringSlot> slotAt) {
-      checkFloat(tensor);
+      int type = streamType(tensor);
       int producer = producerOf(tensor);
       Integer splitNode = insertedBefore.get(tensor);
       List<NodeProto> place;
@@ -197,6 +204,7 @@ public final class GraphRewriter {
         }
       }
       String current = tensor;
+      String unsteeredSum = null;
       String finalName = tensor;
       boolean fusedSum =
           producer >= 0
@@ -207,6 +215,7 @@ public final class GraphRewriter {
       if (lastSlot != null) {
         if (splitNode != null || producer >= 0) {
           current = emitter.fresh(tensor + "/unsteered");
+          unsteeredSum = current;
           renameOutput(splitNode, producer, tensor, current);
         } else {
           finalName = emitter.fresh(tensor + "/steered");
@@ -216,26 +225,52 @@ public final class GraphRewriter {
       for (HookPoint h : hooks) {
         SteeringSlot slot = slotAt.get(h);
         if (slot != null) {
-          current = emitSlot(slot, current, h.equals(lastSlot) ? finalName : null);
+          String output = h.equals(lastSlot) ? finalName : null;
+          if (type == FLOAT) {
+            current = emitSlot(slot, current, output);
+          } else {
+            // compute in float32, so that a rotation keeps its norm; fp16 → fp32 → fp16 is exact where m = 0
+            String edited = emitSlot(slot, emitter.cast(current, FLOAT, null), null);
+            current = emitter.cast(edited, type, output);
+          }
         }
         if (captured.contains(h)) {
-          emitter.op("Identity", h.name(), List.of(current));
+          if (type == FLOAT) {
+            emitter.op("Identity", h.name(), List.of(current));
+          } else {
+            emitter.cast(current, FLOAT, h.name());
+          }
         }
       }
       place.addAll(emitter.takeNodes());
       if (lastSlot != null && fusedSum) {
-        recomputeFusedNorm(producer, tensor, place);
+        recomputeFusedNorm(producer, tensor, unsteeredSum, place, type);
       }
     }
 
-    private void checkFloat(String tensor) {
+    /**
+     * The element type of the residual stream at {@code tensor}: float32, float16 or bfloat16 (an
+     * undeclared type with no floating-point type upstream is taken as float32).
+     */
+    private int streamType(String tensor) {
       int declared = index.elemType(tensor);
       int type = declared != 0 ? declared : index.inferredFloatType(tensor);
+      Materialization m = map.materialization(tensor);
+      if (type == 0 && m != null) {
+        // a sum the fused node did not output: it has the type of the node's inputs
+        type = index.inferredFloatType(index.node(m.node()).getInput(0));
+      }
+      if (type == 0) {
+        return FLOAT;
+      }
       checkArgument(
-          type == 0 || type == TensorProto.DataType.FLOAT_VALUE,
-          "hook tensor '%s' has element type %s; only float32 residual streams are supported",
+          type == FLOAT
+              || type == TensorProto.DataType.FLOAT16_VALUE
+              || type == TensorProto.DataType.BFLOAT16_VALUE,
+          "hook tensor '%s' has element type %s; residual streams must be float32, float16 or bfloat16",
           tensor,
           TensorProto.DataType.forNumber(type));
+      return type;
     }
 
     private void renameOutput(Integer splitNode, int producer, String from, String to) {
@@ -272,9 +307,12 @@ public final class GraphRewriter {
 
     /**
      * After editing output 3 (the sum) of a fused skip-norm, its outputs 0–2 must describe the edited sum: they
-     * move to a copy of the node that reads the edited sum and a zero skip, and the original's are retired.
+     * move to a copy of the node that reads the edited sum and a zero skip. Rows whose sum the edit left
+     * bit-identical keep the original node's normalised output: in half precision the original normalises
+     * the unrounded float32 sum, the copy the rounded one, so only this keeps an unedited row exact.
      */
-    private void recomputeFusedNorm(int producer, String steeredSum, List<NodeProto> place) {
+    private void recomputeFusedNorm(
+        int producer, String steeredSum, String unsteeredSum, List<NodeProto> place, int type) {
       NodeProto fused = nodes[producer];
       NodeProto.Builder retired = fused.toBuilder();
       NodeProto.Builder copy =
@@ -289,18 +327,16 @@ public final class GraphRewriter {
               List.of(emitter.op("Shape", steeredSum)),
               NodeEmitter.tensorAttribute(
                   "value",
-                  TensorProto.newBuilder()
-                      .setDataType(TensorProto.DataType.FLOAT_VALUE)
-                      .addDims(1)
-                      .addFloatData(0f)
-                      .build()));
+                  NodeEmitter.zero(type)));
       copy.addInput(steeredSum).addInput(zeros).addInput(fused.getInput(2));
       if (fused.getOpType().equals("SkipLayerNormalization") && fused.getInputCount() > 3) {
         copy.addInput(fused.getInput(3));
       }
-      retired.setOutput(0, emitter.fresh(fused.getOutput(0) + "/retired"));
+      String original = emitter.fresh(fused.getOutput(0) + "/unsteered");
+      String recomputed = emitter.fresh(fused.getOutput(0) + "/recomputed");
+      retired.setOutput(0, original);
       for (int k = 0; k < 3; k++) {
-        copy.addOutput(fused.getOutput(k));
+        copy.addOutput(k == 0 ? recomputed : fused.getOutput(k));
         if (k > 0) {
           retired.setOutput(k, "");
         }
@@ -309,6 +345,9 @@ public final class GraphRewriter {
       copy.clearOutput().addAllOutput(outputs);
       nodes[producer] = retired.build();
       emitter.addNode(copy.build());
+      String changed = emitter.cast(emitter.op("Not", emitter.op("Equal", steeredSum, unsteeredSum)), FLOAT, null);
+      String rowEdited = emitter.op("Greater", emitter.sumLastAxis(changed), emitter.scalar(0f));
+      emitter.op("Where", fused.getOutput(0), List.of(rowEdited, recomputed, original));
       place.addAll(emitter.takeNodes());
     }
 

@@ -153,6 +153,22 @@ final class NodeEmitter {
     return op("Unsqueeze", null, List.of(x), intsAttribute("axes", 2));
   }
 
+  /** Cast of {@code x} to the ONNX element type {@code to}; {@code output} null means a fresh name. */
+  String cast(String x, int to, String output) {
+    return op("Cast", output, List.of(x), intAttribute("to", to));
+  }
+
+  /** A one-element zero tensor of ONNX element type {@code type} (float32, float16 or bfloat16), e.g. for ConstantOfShape. */
+  static TensorProto zero(int type) {
+    TensorProto.Builder t = TensorProto.newBuilder().setDataType(type).addDims(1);
+    if (type == TensorProto.DataType.FLOAT_VALUE) {
+      t.addFloatData(0f);
+    } else {
+      t.addInt32Data(0); // float16 and bfloat16 values are stored as their bit patterns in int32_data; 0 is +0
+    }
+    return t.build();
+  }
+
   static AttributeProto intAttribute(String name, long value) {
     return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INT).setI(value).build();
   }

@@ -1,14 +1,20 @@
 package dev.steer.onnx.runtime;
 
+import static com.google.common.base.Preconditions.checkArgument;
+
 import ai.onnxruntime.NodeInfo;
+import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import com.google.common.collect.ImmutableList;
+import com.google.common.collect.ImmutableMap;
 import com.google.common.collect.ImmutableSet;
 import dev.steer.hook.HookPoint;
+import java.nio.ByteBuffer;
+import java.nio.IntBuffer;
 import java.nio.LongBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -16,6 +22,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The ONNX Runtime session(s) over a decoder rewritten for one plan shape and one capture set, and the
@@ -26,63 +33,102 @@ import java.util.Set;
  */
 final class CompiledDecoder implements AutoCloseable {
 
+  /** Inputs of GroupQueryAttention graphs, filled as onnxruntime-genai fills them. */
+  static final String SEQLENS_K = "seqlens_k";
+  static final String TOTAL_SEQUENCE_LENGTH = "total_sequence_length";
+
   private final OrtEnvironment env;
   private final OrtSession session;
   private final OrtSession prefill;
   final PlanLayout layout;
   final Set<HookPoint> captures;
-  private final Set<String> inputs;
-  private final Set<String> prefillInputs;
+  private final DecoderIo io;
+  private final Map<String, NodeInfo> inputs;
+  private final Map<String, NodeInfo> prefillInputs;
   private final List<String> pastNames;
   private final List<String> presentNames;
-  private final int kvHeads;
-  private final int headDim;
+  private final long[] emptyPastShape; // with the batch axis to fill in
+  private final int batchAxis;
+  private final OnnxJavaType pastType;
 
   /**
    * @param session the decoder that takes past key/values
    * @param prefill the decoder without past inputs, or null to prefill with {@code session} and empty past
+   * @throws IllegalArgumentException naming inputs the graph has that Steer cannot fill
    */
   CompiledDecoder(OrtEnvironment env, OrtSession session, OrtSession prefill, PlanLayout layout,
-      Set<HookPoint> captures, ModelConfig config) throws OrtException {
+      Set<HookPoint> captures, ModelConfig config, DecoderIo io) throws OrtException {
     this.env = env;
     this.session = session;
     this.prefill = prefill;
     this.layout = layout;
     this.captures = ImmutableSet.copyOf(captures);
-    Map<String, NodeInfo> inputs = session.getInputInfo();
-    this.inputs = ImmutableSet.copyOf(inputs.keySet());
-    this.prefillInputs = prefill == null ? this.inputs : ImmutableSet.copyOf(prefill.getInputInfo().keySet());
-    List<String> past = new ArrayList<>();
-    List<String> present = new ArrayList<>();
-    for (int i = 0; inputs.containsKey("past_key_values." + i + ".key"); i++) {
-      past.add("past_key_values." + i + ".key");
-      past.add("past_key_values." + i + ".value");
-      present.add("present." + i + ".key");
-      present.add("present." + i + ".value");
+    this.io = io;
+    this.inputs = ImmutableMap.copyOf(session.getInputInfo());
+    this.prefillInputs = prefill == null ? this.inputs : ImmutableMap.copyOf(prefill.getInputInfo());
+    this.pastNames = ImmutableList.copyOf(io.pastNames(inputs.keySet()));
+    this.presentNames = ImmutableList.copyOf(io.presentNames(inputs.keySet()));
+    checkKnownInputs(inputs.keySet());
+    checkKnownInputs(prefillInputs.keySet());
+    if (pastNames.isEmpty()) {
+      emptyPastShape = new long[0];
+      batchAxis = 0;
+      pastType = OnnxJavaType.FLOAT;
+    } else {
+      TensorInfo past = (TensorInfo) inputs.get(pastNames.get(0)).getInfo();
+      long[] s = past.getShape().clone();
+      int rank = s.length;
+      checkArgument(rank == 4 || rank == 5, "past input %s has rank %s; expected [batch, kv_heads, seq,"
+          + " head_dim] or packed [2, batch, heads, seq, head_dim]", pastNames.get(0), rank);
+      batchAxis = rank - 4;
+      if (rank == 5) {
+        s[0] = 2;
+      }
+      s[rank - 2] = 0;
+      s[rank - 3] = s[rank - 3] > 0 ? s[rank - 3] : io.packed() ? config.heads() : config.kvHeads();
+      s[rank - 1] = s[rank - 1] > 0 ? s[rank - 1] : config.headDim();
+      emptyPastShape = s;
+      pastType = past.type;
     }
-    this.pastNames = ImmutableList.copyOf(past);
-    this.presentNames = ImmutableList.copyOf(present);
-    int kv = config.kvHeads();
-    int hd = config.headDim();
-    if (!past.isEmpty() && inputs.get(past.get(0)).getInfo() instanceof TensorInfo t && t.getShape().length == 4) {
-      long[] s = t.getShape();
-      kv = s[1] > 0 ? (int) s[1] : kv;
-      hd = s[3] > 0 ? (int) s[3] : hd;
+  }
+
+  private void checkKnownInputs(Set<String> names) {
+    Set<String> unknown = new TreeSet<>();
+    for (String n : names) {
+      boolean known = n.equals(io.inputIds()) || n.equals(io.attentionMask()) || n.equals(io.positionIds())
+          || pastNames.contains(n) || n.startsWith("steer.") || n.equals(SEQLENS_K)
+          || n.equals(TOTAL_SEQUENCE_LENGTH);
+      if (!known) {
+        unknown.add(n);
+      }
     }
-    this.kvHeads = kv;
-    this.headDim = hd;
+    checkArgument(unknown.isEmpty(), "the graph has inputs Steer does not know how to fill: %s (it feeds %s,"
+        + " %s, %s, the KV cache (%s), and GroupQueryAttention's %s and %s)", unknown, io.inputIds(),
+        io.attentionMask(), io.positionIds(), io.cacheForm(), SEQLENS_K, TOTAL_SEQUENCE_LENGTH);
   }
 
   boolean usesCache() {
     return !pastNames.isEmpty();
   }
 
-  /** Empty past tensors [batch, kvHeads, 0, headDim] for the first pass; the caller owns them. */
+  /** The KV cache's element type as the graph declares it. */
+  OnnxJavaType cacheType() {
+    return pastType;
+  }
+
+  /** The input and output names this decoder uses. */
+  DecoderIo io() {
+    return io;
+  }
+
+  /** Empty past tensors (sequence length 0) of the graph's type for the first pass; the caller owns them. */
   Map<String, OnnxTensor> emptyPast(int batch) throws OrtException {
     Map<String, OnnxTensor> out = new HashMap<>();
+    long[] shape = emptyPastShape.clone();
+    shape[batchAxis] = batch;
     try {
       for (String n : pastNames) {
-        out.put(n, OnnxTensor.createTensor(env, java.nio.FloatBuffer.allocate(0), new long[] {batch, kvHeads, 0, headDim}));
+        out.put(n, OnnxTensor.createTensor(env, ByteBuffer.allocateDirect(0), shape, pastType));
       }
       return out;
     } catch (OrtException e) {
@@ -93,39 +139,40 @@ final class CompiledDecoder implements AutoCloseable {
 
   /**
    * Runs one forward pass; with an empty {@code past} (no tensors, or ones of length 0) on the prefill
-   * session when there is one. Inputs the running graph does not declare are not fed. The returned result
-   * owns logits, presents and captures; the caller closes it (typically after the next pass has consumed
-   * its presents).
+   * session when there is one. Token ids, mask and positions are fed in the integer type the graph
+   * declares; inputs the running graph does not declare are not fed. The returned result owns logits,
+   * presents and captures; the caller closes it (typically after the next pass has consumed its presents).
    */
   OrtSession.Result run(long[] ids, long[] attention, long[] positions, int batch, int width,
       Map<String, OnnxTensor> past, Map<String, OnnxTensor> steering, Set<String> wantedCaptures)
       throws OrtException {
     boolean prefilling = prefill != null && isEmpty(past);
     OrtSession target = prefilling ? prefill : session;
-    Set<String> accepted = prefilling ? prefillInputs : inputs;
-    List<OnnxTensor> made = new ArrayList<>(3);
+    Map<String, NodeInfo> accepted = prefilling ? prefillInputs : inputs;
+    List<OnnxTensor> made = new ArrayList<>(5);
     try {
       Map<String, OnnxTensor> in = new HashMap<>();
       if (!prefilling) {
         in.putAll(past);
       }
       in.putAll(steering);
-      OnnxTensor idsT = OnnxTensor.createTensor(env, LongBuffer.wrap(ids), new long[] {batch, width});
-      made.add(idsT);
-      in.put("input_ids", idsT);
-      if (accepted.contains("attention_mask")) {
-        OnnxTensor maskT = OnnxTensor.createTensor(env, LongBuffer.wrap(attention),
-            new long[] {batch, attention.length / batch});
-        made.add(maskT);
-        in.put("attention_mask", maskT);
+      int total = attention.length / batch;
+      feed(in, made, accepted, io.inputIds(), ids, new long[] {batch, width});
+      feed(in, made, accepted, io.attentionMask(), attention, new long[] {batch, total});
+      feed(in, made, accepted, io.positionIds(), positions, new long[] {batch, width});
+      if (accepted.containsKey(SEQLENS_K)) {
+        long[] seqlens = new long[batch];
+        for (int r = 0; r < batch; r++) {
+          for (int c = 0; c < total; c++) {
+            seqlens[r] += attention[r * total + c];
+          }
+          seqlens[r] -= 1;
+        }
+        feed(in, made, accepted, SEQLENS_K, seqlens, new long[] {batch});
       }
-      if (accepted.contains("position_ids")) {
-        OnnxTensor posT = OnnxTensor.createTensor(env, LongBuffer.wrap(positions), new long[] {batch, width});
-        made.add(posT);
-        in.put("position_ids", posT);
-      }
+      feed(in, made, accepted, TOTAL_SEQUENCE_LENGTH, new long[] {total}, new long[0]);
       Set<String> outs = new HashSet<>(presentNames);
-      outs.add("logits");
+      outs.add(io.logits());
       outs.addAll(wantedCaptures);
       return target.run(in, outs);
     } finally {
@@ -133,10 +180,35 @@ final class CompiledDecoder implements AutoCloseable {
     }
   }
 
+  /** Adds {@code name} as a tensor of the integer type the graph declares for it, if the graph has it. */
+  private void feed(Map<String, OnnxTensor> in, List<OnnxTensor> made, Map<String, NodeInfo> accepted, String name,
+      long[] values, long[] shape) throws OrtException {
+    NodeInfo info = accepted.get(name);
+    if (info == null) {
+      return;
+    }
+    OnnxJavaType type = info.getInfo() instanceof TensorInfo t ? t.type : OnnxJavaType.INT64;
+    OnnxTensor tensor;
+    if (type == OnnxJavaType.INT32) {
+      int[] narrow = new int[values.length];
+      for (int i = 0; i < values.length; i++) {
+        narrow[i] = Math.toIntExact(values[i]);
+      }
+      tensor = OnnxTensor.createTensor(env, IntBuffer.wrap(narrow), shape);
+    } else if (type == OnnxJavaType.INT64) {
+      tensor = OnnxTensor.createTensor(env, LongBuffer.wrap(values), shape);
+    } else {
+      throw new IllegalArgumentException("input " + name + " has element type " + type
+          + "; Steer feeds it as int32 or int64");
+    }
+    made.add(tensor);
+    in.put(name, tensor);
+  }
+
   private static boolean isEmpty(Map<String, OnnxTensor> past) {
     for (OnnxTensor t : past.values()) {
       long[] s = t.getInfo().getShape();
-      return s.length == 4 && s[2] == 0;
+      return s[s.length - 2] == 0;
     }
     return true;
   }
@@ -148,6 +220,11 @@ final class CompiledDecoder implements AutoCloseable {
       out.put(pastNames.get(i), (OnnxTensor) result.get(presentNames.get(i)).orElseThrow());
     }
     return out;
+  }
+
+  /** The logits of a pass's result. */
+  OnnxTensor logits(OrtSession.Result result) {
+    return (OnnxTensor) result.get(io.logits()).orElseThrow();
   }
 
   @Override

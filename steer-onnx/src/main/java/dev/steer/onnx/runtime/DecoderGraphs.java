@@ -11,6 +11,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * The decoder graphs of a model directory, each with its residual-stream map: the one that takes past
@@ -24,16 +25,19 @@ import java.util.Set;
  * @param noPast the decoder without past, if the layout has one
  * @param noPastMap its map (present iff {@code noPast} is)
  * @param weightsFolder where the graphs' external data files live
+ * @param io the input and output names the graphs use
  */
 record DecoderGraphs(ModelProto withPast, ResidualStreamMap withPastMap, Optional<ModelProto> noPast,
-    Optional<ResidualStreamMap> noPastMap, Path weightsFolder) {
+    Optional<ResidualStreamMap> noPastMap, Path weightsFolder, DecoderIo io) {
 
   static DecoderGraphs load(ModelDirectory dir) throws ModelLoadException {
     Path folder = dir.graph().toAbsolutePath().getParent();
     ModelProto first = parse(dir.graph());
     switch (dir.layout()) {
       case SINGLE -> {
-        return new DecoderGraphs(first, map(first, dir.graph()), Optional.empty(), Optional.empty(), folder);
+        DecoderIo io = dir.io().matching(inputNames(first));
+        checkPresents(io, first, first, dir.graph());
+        return new DecoderGraphs(first, map(first, dir.graph()), Optional.empty(), Optional.empty(), folder, io);
       }
       case SPLIT -> {
         Path withPastFile = dir.withPastGraph().orElseThrow();
@@ -41,19 +45,20 @@ record DecoderGraphs(ModelProto withPast, ResidualStreamMap withPastMap, Optiona
           throw new ModelLoadException(withPastFile + " must sit beside " + dir.graph());
         }
         ModelProto withPast = parse(withPastFile);
-        return paired(withPast, withPastFile, first, dir.graph(), folder);
+        return paired(dir.io(), withPast, withPastFile, first, dir.graph(), folder);
       }
       case MERGED -> {
         MergedDecoderSplitter.Split split = MergedDecoderSplitter.split(first, dir.graph());
-        return paired(split.withPast(), dir.graph().resolveSibling(dir.graph().getFileName() + " (with past)"),
+        return paired(dir.io(), split.withPast(), dir.graph().resolveSibling(dir.graph().getFileName() + " (with past)"),
             split.noPast(), dir.graph().resolveSibling(dir.graph().getFileName() + " (without past)"), folder);
       }
       default -> throw new AssertionError(dir.layout());
     }
   }
 
-  private static DecoderGraphs paired(ModelProto withPast, Path withPastName, ModelProto noPast, Path noPastName,
-      Path folder) throws ModelLoadException {
+  private static DecoderGraphs paired(DecoderIo declared, ModelProto withPast, Path withPastName,
+      ModelProto noPast, Path noPastName, Path folder) throws ModelLoadException {
+    DecoderIo io = declared.matching(inputNames(withPast));
     ResidualStreamMap withMap = map(withPast, withPastName);
     ResidualStreamMap noMap = map(noPast, noPastName);
     if (withMap.layers() != noMap.layers() || withMap.hiddenSize() != noMap.hiddenSize()
@@ -62,30 +67,31 @@ record DecoderGraphs(ModelProto withPast, ResidualStreamMap withPastMap, Optiona
           + " blocks of width " + noMap.hiddenSize() + " exposing " + noMap.hookPoints() + " versus "
           + withMap.layers() + " blocks of width " + withMap.hiddenSize() + " exposing " + withMap.hookPoints());
     }
-    checkPresents(withPast, withPast, withPastName);
-    checkPresents(withPast, noPast, noPastName);
-    return new DecoderGraphs(withPast, withMap, Optional.of(noPast), Optional.of(noMap), folder);
+    checkPresents(io, withPast, withPast, withPastName);
+    checkPresents(io, withPast, noPast, noPastName);
+    return new DecoderGraphs(withPast, withMap, Optional.of(noPast), Optional.of(noMap), folder, io);
   }
 
   /**
-   * {@code graph} must write present.N.key and present.N.value for every past_key_values.N.key input of
-   * {@code withPast}: the cache the decoder feeds back. Checked at load, since otherwise generation
-   * fails at its first step.
+   * {@code graph} must write the present output for every past input of {@code withPast} (present.N.key
+   * and present.N.value, or present_N for a packed cache): the cache the decoder feeds back. Checked at
+   * load, since otherwise generation fails at its first step.
    */
-  private static void checkPresents(ModelProto withPast, ModelProto graph, Path name) throws ModelLoadException {
-    Set<String> inputs = new HashSet<>();
-    withPast.getGraph().getInputList().forEach(i -> inputs.add(i.getName()));
+  private static void checkPresents(DecoderIo io, ModelProto withPast, ModelProto graph, Path name)
+      throws ModelLoadException {
     Set<String> outputs = new HashSet<>();
     graph.getGraph().getOutputList().forEach(o -> outputs.add(o.getName()));
-    for (int layer = 0; inputs.contains("past_key_values." + layer + ".key"); layer++) {
-      for (String part : List.of("key", "value")) {
-        String present = "present." + layer + "." + part;
-        if (!outputs.contains(present)) {
-          throw new ModelLoadException(name + " has no output " + present + "; both graphs of a split export"
-              + " write present.N.key and present.N.value for every past_key_values.N input");
-        }
+    for (String present : io.presentNames(inputNames(withPast))) {
+      if (!outputs.contains(present)) {
+        throw new ModelLoadException(name + " has no output " + present + "; a decoder writes the present"
+            + " output (" + io.presentKey() + io.presentValue().map(v -> ", " + v).orElse("")
+            + ") for every past input (" + io.cacheForm() + ")");
       }
     }
+  }
+
+  static Set<String> inputNames(ModelProto model) {
+    return model.getGraph().getInputList().stream().map(i -> i.getName()).collect(Collectors.toSet());
   }
 
   private static ModelProto parse(Path file) throws ModelLoadException {

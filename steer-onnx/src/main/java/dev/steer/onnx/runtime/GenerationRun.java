@@ -9,7 +9,6 @@ import dev.steer.onnx.generate.Generation;
 import dev.steer.onnx.generate.GenerationConfig;
 import dev.steer.onnx.generate.Sampler;
 import dev.steer.onnx.generate.TokenListener;
-import dev.steer.onnx.tokenize.TextTokenizer;
 import dev.steer.plan.SteeringPlan;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
@@ -19,6 +18,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * One batched decoding loop: left-padded prefill, then one position per step with the KV cache (or full
@@ -33,16 +33,16 @@ final class GenerationRun {
 
   private final OrtEnvironment env;
   private final CompiledDecoder decoder;
-  private final TextTokenizer tokenizer;
+  private final Function<int[], String> decode;
   private final ModelConfig config;
   private final GenerationConfig gen;
   private final int hidden;
 
-  GenerationRun(OrtEnvironment env, CompiledDecoder decoder, TextTokenizer tokenizer, ModelConfig config,
+  GenerationRun(OrtEnvironment env, CompiledDecoder decoder, Function<int[], String> decode, ModelConfig config,
       GenerationConfig gen, int hidden) {
     this.env = env;
     this.decoder = decoder;
-    this.tokenizer = tokenizer;
+    this.decode = decode;
     this.config = config;
     this.gen = gen;
     this.hidden = hidden;
@@ -155,7 +155,7 @@ final class GenerationRun {
         previous = result;
         done = length;
 
-        float[][] last = lastColumn((OnnxTensor) result.get("logits").orElseThrow(), batch, width);
+        float[][] last = lastColumn(decoder.logits(result), batch, width);
         Map<HookPoint, float[][]> acts = new HashMap<>();
         for (HookPoint h : decoder.captures) {
           acts.put(h, lastColumn((OnnxTensor) result.get(h.name()).orElseThrow(), batch, width));
@@ -211,7 +211,7 @@ final class GenerationRun {
       int[] toks = generated.get(r).stream().mapToInt(Integer::intValue).toArray();
       if (!textPerStep) {
         int kept = reason[r] == Generation.StopReason.STOP_TOKEN ? toks.length - 1 : toks.length;
-        text[r] = kept == 0 ? "" : tokenizer.decode(Arrays.copyOf(toks, kept));
+        text[r] = kept == 0 ? "" : decode.apply(Arrays.copyOf(toks, kept));
       }
       Generation g = new Generation(prompts.get(r), promptIds.get(r), toks, text[r],
           reason[r] == null ? Generation.StopReason.MAX_TOKENS : reason[r],
@@ -237,7 +237,7 @@ final class GenerationRun {
     } else if (!textPerStep) {
       return null;
     } else {
-      String full = tokenizer.decode(tokens.stream().mapToInt(Integer::intValue).toArray());
+      String full = decode.apply(tokens.stream().mapToInt(Integer::intValue).toArray());
       int stopAt = -1;
       for (String stop : gen.stopStrings()) {
         int at = full.indexOf(stop);

@@ -84,7 +84,7 @@ public record ModelConfig(
     }
   }
 
-  private static String string(JsonObject o, String key, Path file) throws ModelLoadException {
+  static String string(JsonObject o, String key, Path file) throws ModelLoadException {
     JsonElement e = o.get(key);
     if (e == null || !e.isJsonPrimitive()) {
       throw new ModelLoadException(file + " has no string '" + key + "'");
@@ -92,7 +92,7 @@ public record ModelConfig(
     return e.getAsString();
   }
 
-  private static int integer(JsonObject o, Path file, String... keys) throws ModelLoadException {
+  static int integer(JsonObject o, Path file, String... keys) throws ModelLoadException {
     for (String k : keys) {
       JsonElement e = o.get(k);
       if (e != null && e.isJsonPrimitive() && e.getAsJsonPrimitive().isNumber()) {
@@ -102,7 +102,7 @@ public record ModelConfig(
     throw new ModelLoadException(file + " has no integer " + String.join(" or ", keys));
   }
 
-  private static int optionalInteger(JsonObject o, int fallback, String... keys) {
+  static int optionalInteger(JsonObject o, int fallback, String... keys) {
     for (String k : keys) {
       JsonElement e = o.get(k);
       if (e != null && e.isJsonPrimitive() && e.getAsJsonPrimitive().isNumber()) {
@@ -112,7 +112,7 @@ public record ModelConfig(
     return fallback;
   }
 
-  private static Set<Integer> ids(JsonElement e) {
+  static Set<Integer> ids(JsonElement e) {
     ImmutableSet.Builder<Integer> b = ImmutableSet.builder();
     if (e == null || e.isJsonNull()) {
       return b.build();

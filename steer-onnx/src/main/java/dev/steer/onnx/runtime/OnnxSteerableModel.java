@@ -8,6 +8,7 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableSet;
 import dev.steer.extract.ContrastiveActivations;
 import dev.steer.extract.ExtractionMethod;
@@ -35,6 +36,7 @@ import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -64,7 +66,8 @@ public final class OnnxSteerableModel implements SteerableModel {
 
   private final OrtEnvironment env = OrtEnvironment.getEnvironment();
   private final ModelDirectory directory;
-  private final TextTokenizer tokenizer;
+  private final Optional<TextTokenizer> tokenizer;
+  private final List<String> warnings;
   private final ResidualStreamMap map;
   private final ModelShape shape;
   private final SessionFactory factory;
@@ -72,10 +75,11 @@ public final class OnnxSteerableModel implements SteerableModel {
   private final Map<CacheKey, CompiledDecoder> sessions = new ConcurrentHashMap<>();
   private volatile boolean closed;
 
-  private OnnxSteerableModel(ModelDirectory directory, TextTokenizer tokenizer, ResidualStreamMap map,
-      SessionFactory factory, SharedInitializers weights) {
+  private OnnxSteerableModel(ModelDirectory directory, Optional<TextTokenizer> tokenizer, ResidualStreamMap map,
+      SessionFactory factory, SharedInitializers weights, List<String> warnings) {
     this.directory = directory;
     this.tokenizer = tokenizer;
+    this.warnings = ImmutableList.copyOf(warnings);
     this.map = map;
     this.factory = factory;
     this.weights = weights;
@@ -84,53 +88,71 @@ public final class OnnxSteerableModel implements SteerableModel {
     this.shape = new ModelShape(map.layers(), map.hiddenSize(), sites);
   }
 
-  /** Opens a model directory on the CPU. */
+  /** Opens a model directory on the CPU, in its full-precision variant where it has several. */
   public static OnnxSteerableModel open(Path directory) throws ModelLoadException {
     return open(directory, ExecutionDevice.cpu());
   }
 
-  /**
-   * Opens a model directory on {@code device}.
-   *
-   * @throws ModelLoadException naming the file and the problem: missing or corrupt files, a graph whose
-   *     residual stream cannot be mapped, a tokenizer whose ids exceed the model's vocabulary, or an
-   *     unavailable device
-   */
+  /** Opens a model directory on {@code device}, in its full-precision variant where it has several. */
   public static OnnxSteerableModel open(Path directory, ExecutionDevice device) throws ModelLoadException {
-    checkNotNull(directory, "directory");
-    checkNotNull(device, "device");
-    return NativeStack.call(() -> load(directory, device));
+    return open(directory, device, Optional.empty());
   }
 
-  private static OnnxSteerableModel load(Path directory, ExecutionDevice device) throws ModelLoadException {
-    ModelDirectory dir = ModelDirectory.open(directory);
+  /**
+   * Opens a model directory (onnxruntime-genai, Optimum or transformers.js layout, see {@link
+   * ModelDirectory}) on {@code device}.
+   *
+   * @param variant the precision variant of an Optimum/transformers.js folder ({@code model_fp16.onnx},
+   *     {@code model_q4.onnx}, …); empty for full precision where present
+   * @throws ModelLoadException naming the file and the problem: missing or corrupt files, a graph whose
+   *     residual stream cannot be mapped, inputs Steer cannot fill, or an unavailable device
+   */
+  public static OnnxSteerableModel open(Path directory, ExecutionDevice device, Optional<ModelVariant> variant)
+      throws ModelLoadException {
+    checkNotNull(directory, "directory");
+    checkNotNull(device, "device");
+    checkNotNull(variant, "variant");
+    return NativeStack.call(() -> load(directory, device, variant));
+  }
+
+  private static OnnxSteerableModel load(Path directory, ExecutionDevice device, Optional<ModelVariant> variant)
+      throws ModelLoadException {
+    ModelDirectory dir = ModelDirectory.open(directory, variant);
     DecoderGraphs graphs = DecoderGraphs.load(dir);
     ResidualStreamMap map = graphs.withPastMap();
+    String configName = dir.format() == ModelDirectory.Format.GENAI ? "genai_config.json" : "config.json";
     if (map.layers() != dir.config().layers() || map.hiddenSize() != dir.config().hiddenSize()) {
       throw new ModelLoadException(dir.graph() + ": the graph has " + map.layers() + " blocks of width "
-          + map.hiddenSize() + " but config.json says " + dir.config().layers() + " and "
+          + map.hiddenSize() + " but " + configName + " says " + dir.config().layers() + " and "
           + dir.config().hiddenSize());
     }
-    TextTokenizer tok;
-    try {
-      tok = TextTokenizer.open(dir.tokenizer());
-    } catch (TokenizerException e) {
-      throw new ModelLoadException(e.getMessage(), e);
-    }
-    if (tok.vocabSize() > dir.config().vocabSize()) {
-      tok.close();
-      throw new ModelLoadException(dir.tokenizer() + " produces token ids up to " + (tok.vocabSize() - 1)
-          + " but the model's vocabulary has " + dir.config().vocabSize() + " entries");
+    List<String> warnings = new ArrayList<>();
+    Optional<TextTokenizer> tok = Optional.empty();
+    if (dir.tokenizer().isPresent()) {
+      try {
+        tok = Optional.of(TextTokenizer.open(dir.tokenizer().get()));
+      } catch (TokenizerException e) {
+        throw new ModelLoadException(e.getMessage(), e);
+      }
+      if (tok.get().vocabSize() > dir.config().vocabSize()) {
+        // As some exporters ship it (a real tokenizer over a small test model): ids run the model; text
+        // that encodes past the vocabulary is refused per call.
+        warnings.add(dir.tokenizer().get() + " produces token ids up to " + (tok.get().vocabSize() - 1)
+            + " but the model's vocabulary has " + dir.config().vocabSize() + " entries; text whose tokens"
+            + " fall outside it is refused");
+      }
+    } else {
+      warnings.add(directory + " has no tokenizer.json: the model runs from token ids only");
     }
     SharedInitializers weights;
     try {
       weights = SharedInitializers.load(OrtEnvironment.getEnvironment(), graphs);
     } catch (ModelLoadException | RuntimeException e) {
-      tok.close();
+      tok.ifPresent(TextTokenizer::close);
       throw e;
     }
     SessionFactory factory = new SessionFactory(OrtEnvironment.getEnvironment(), weights, device, dir.config());
-    OnnxSteerableModel model = new OnnxSteerableModel(dir, tok, map, factory, weights);
+    OnnxSteerableModel model = new OnnxSteerableModel(dir, tok, map, factory, weights, warnings);
     try {
       model.decoder(SteeringPlan.empty().shape(), Set.of()); // fail now, not on first use
     } catch (InferenceException e) {
@@ -144,7 +166,20 @@ public final class OnnxSteerableModel implements SteerableModel {
     return model;
   }
 
-  /** The parsed {@code config.json}. */
+  /**
+   * What opening found worth knowing but not worth refusing: a tokenizer whose ids exceed the model's
+   * vocabulary (as test models often ship), a folder without a tokenizer. Empty for a clean folder.
+   */
+  public List<String> warnings() {
+    return warnings;
+  }
+
+  /** Where the model came from: layout, variant, graph files and input/output names. */
+  public ModelDirectory directory() {
+    return directory;
+  }
+
+  /** The parsed {@code config.json} (or {@code genai_config.json}). */
   public ModelConfig config() {
     return directory.config();
   }
@@ -180,24 +215,55 @@ public final class OnnxSteerableModel implements SteerableModel {
     return shape;
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * @throws IllegalStateException if the model folder has no tokenizer
+   */
   @Override
   public int[] encode(String text) {
     checkOpen();
-    return tokenizer.encode(text);
+    return tokenizer().encode(text);
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * @throws IllegalStateException if the model folder has no tokenizer
+   */
   @Override
   public String decode(int[] tokens) {
     checkOpen();
-    return tokenizer.decode(tokens);
+    return tokenizer().decode(tokens);
+  }
+
+  private TextTokenizer tokenizer() {
+    return tokenizer.orElseThrow(() -> new IllegalStateException(directory.root() + " has no tokenizer.json, so"
+        + " text cannot be encoded or decoded; use the entry points that take token ids"));
+  }
+
+  /** Text of {@code tokens}, or "" when the folder has no tokenizer (generation from ids still works). */
+  private String textOf(int[] tokens) {
+    return tokenizer.isPresent() ? tokenizer.get().decode(tokens) : "";
   }
 
   @Override
   public Generation generate(String prompt, SteeringPlan plan, GenerationConfig config, TokenListener listener) {
     checkNotNull(listener, "listener");
-    return run(List.of(prompt), List.of(plan), new int[] {-1}, new boolean[1], config, Set.of(), listener)
-        .get(0)
-        .generation();
+    return run(List.of(prompt), List.of(promptTokens(prompt)), List.of(plan), new int[] {-1}, new boolean[1],
+        config, Set.of(), listener).get(0).generation();
+  }
+
+  /**
+   * Generates from prompt token ids, as given (no special tokens are added), streaming to {@code listener}.
+   * The result's prompt is the ids' text ("" without a tokenizer).
+   */
+  @Override
+  public Generation generate(int[] promptIds, SteeringPlan plan, GenerationConfig config, TokenListener listener) {
+    checkNotNull(listener, "listener");
+    int[] ids = checkIds(promptIds);
+    return run(List.of(textOf(ids)), List.of(ids), List.of(plan), new int[] {-1}, new boolean[1], config,
+        Set.of(), listener).get(0).generation();
   }
 
   @Override
@@ -207,7 +273,12 @@ public final class OnnxSteerableModel implements SteerableModel {
     checkArgument(!prompts.isEmpty(), "no prompts");
     int[] tied = new int[prompts.size()];
     java.util.Arrays.fill(tied, -1);
-    return run(prompts, plans, tied, new boolean[prompts.size()], config, Set.of(), TokenListener.NONE).stream()
+    List<int[]> ids = new ArrayList<>();
+    for (String p : prompts) {
+      ids.add(promptTokens(p));
+    }
+    return run(prompts, ids, plans, tied, new boolean[prompts.size()], config, Set.of(), TokenListener.NONE)
+        .stream()
         .map(GenerationRun.RowResult::generation)
         .toList();
   }
@@ -216,29 +287,28 @@ public final class OnnxSteerableModel implements SteerableModel {
   public ComparedGeneration generateCompared(
       String prompt, SteeringPlan plan, GenerationConfig config, Set<HookPoint> captures) {
     // Row 1 replays row 0's tokens with every mask at 0: same shape, so one batched pass per step.
-    List<GenerationRun.RowResult> rows = run(List.of(prompt, prompt), List.of(plan, plan),
+    int[] ids = promptTokens(prompt);
+    List<GenerationRun.RowResult> rows = run(List.of(prompt, prompt), List.of(ids, ids), List.of(plan, plan),
         new int[] {-1, 0}, new boolean[] {false, true}, config.toBuilder().returnLogits(true).build(), captures,
         TokenListener.NONE);
     return new ComparedGeneration(rows.get(0).generation(), rows.get(0).logits(), rows.get(1).logits(),
         rows.get(0).activations(), rows.get(1).activations());
   }
 
-  private List<GenerationRun.RowResult> run(List<String> prompts, List<SteeringPlan> plans, int[] tiedTo,
-      boolean[] muted, GenerationConfig config, Set<HookPoint> captures, TokenListener listener) {
+  private List<GenerationRun.RowResult> run(List<String> prompts, List<int[]> ids, List<SteeringPlan> plans,
+      int[] tiedTo, boolean[] muted, GenerationConfig config, Set<HookPoint> captures, TokenListener listener) {
     checkNotNull(config, "config");
     SteeringPlan.Shape planShape = checkPlans(plans);
     checkCaptures(captures);
-    List<int[]> ids = new ArrayList<>();
     for (int r = 0; r < prompts.size(); r++) {
-      int[] t = promptTokens(prompts.get(r));
+      int[] t = ids.get(r);
       checkContext(t.length, config.maxNewTokens());
       // the last generated token is never run through the model, so it cannot be steered
       plans.get(r).validateScopes(t.length, t.length + config.maxNewTokens() - 1);
-      ids.add(t);
     }
     CompiledDecoder decoder = decoder(planShape, captures);
     try {
-      return new GenerationRun(env, decoder, tokenizer, directory.config(), config, shape.hiddenSize())
+      return new GenerationRun(env, decoder, this::textOf, directory.config(), config, shape.hiddenSize())
           .run(prompts, ids, plans, tiedTo, muted, config.returnLogits(), listener);
     } catch (OrtException e) {
       throw new InferenceException("generation failed: " + e.getMessage(), e);
@@ -247,26 +317,27 @@ public final class OnnxSteerableModel implements SteerableModel {
 
   @Override
   public Activations capture(String text, Collection<HookPoint> hookPoints, SteeringPlan plan) {
+    return capture(promptTokens(text), hookPoints, plan);
+  }
+
+  /** Activations at {@code hookPoints} for every one of {@code tokens} (used as given), under {@code plan}. */
+  @Override
+  public Activations capture(int[] tokens, Collection<HookPoint> hookPoints, SteeringPlan plan) {
     checkNotNull(hookPoints, "hookPoints");
     checkArgument(!hookPoints.isEmpty(), "no hook points to capture");
     Set<HookPoint> captures = ImmutableSet.copyOf(hookPoints);
     checkCaptures(captures);
-    int[] tokens = promptTokens(text);
+    tokens = checkIds(tokens);
     Forward f = forward(tokens, tokens.length, plan, captures, false);
     return new Activations(tokens, f.captures);
   }
 
   @Override
   public float[][] logits(int[] tokens, int promptLength, SteeringPlan plan) {
-    checkNotNull(tokens, "tokens");
-    checkArgument(tokens.length > 0, "no tokens");
+    tokens = checkIds(tokens);
     checkArgument(promptLength >= 1 && promptLength <= tokens.length,
         "promptLength %s must be in [1, %s]", promptLength, tokens.length);
-    for (int t : tokens) {
-      checkArgument(t >= 0 && t < directory.config().vocabSize(), "token id %s is outside the vocabulary [0, %s)",
-          t, directory.config().vocabSize());
-    }
-    return forward(tokens.clone(), promptLength, plan, Set.of(), true).logits;
+    return forward(tokens, promptLength, plan, Set.of(), true).logits;
   }
 
   @Override
@@ -314,7 +385,7 @@ public final class OnnxSteerableModel implements SteerableModel {
         steering.putAll(masks);
         Map<String, OnnxTensor> past = decoder.usesCache() ? decoder.emptyPast(1) : Map.of();
         try (OrtSession.Result result = decoder.run(ids, att, pos, 1, n, past, steering, names)) {
-          float[][] logits = wantLogits ? rows((OnnxTensor) result.get("logits").orElseThrow(), n) : null;
+          float[][] logits = wantLogits ? rows(decoder.logits(result), n) : null;
           TreeMap<HookPoint, float[][]> caps = new TreeMap<>();
           for (HookPoint h : captures) {
             caps.put(h, rows((OnnxTensor) result.get(h.name()).orElseThrow(), n));
@@ -375,9 +446,26 @@ public final class OnnxSteerableModel implements SteerableModel {
     checkOpen();
     checkNotNull(text, "prompt");
     checkArgument(!text.isBlank(), "the prompt is empty; give at least one word");
-    int[] t = tokenizer.encode(text);
+    int[] t = tokenizer().encode(text);
     checkArgument(t.length > 0, "the prompt '%s' encodes to no tokens", text);
+    int vocab = directory.config().vocabSize();
+    for (int id : t) {
+      checkArgument(id < vocab, "the text '%s' encodes to token id %s, outside the model's vocabulary of %s"
+          + " (the tokenizer has %s ids)", text, id, vocab, tokenizer().vocabSize());
+    }
     return t;
+  }
+
+  /** A copy of {@code tokens}, checked to be non-empty ids inside the vocabulary. */
+  private int[] checkIds(int[] tokens) {
+    checkOpen();
+    checkNotNull(tokens, "tokens");
+    checkArgument(tokens.length > 0, "no tokens");
+    for (int t : tokens) {
+      checkArgument(t >= 0 && t < directory.config().vocabSize(), "token id %s is outside the vocabulary [0, %s)",
+          t, directory.config().vocabSize());
+    }
+    return tokens.clone();
   }
 
   private void checkContext(int promptTokens, int newTokens) {
@@ -411,7 +499,7 @@ public final class OnnxSteerableModel implements SteerableModel {
     }
     sessions.clear();
     weights.close(); // after the sessions that read them
-    tokenizer.close();
+    tokenizer.ifPresent(TextTokenizer::close);
   }
 
   @Override

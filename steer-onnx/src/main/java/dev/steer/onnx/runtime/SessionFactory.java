@@ -40,7 +40,7 @@ final class SessionFactory {
       if (graphs.noPast().isPresent()) {
         prefill = session(graphs.noPast().get(), graphs.noPastMap().orElseThrow(), layout, captures);
       }
-      return new CompiledDecoder(env, step, prefill, layout, captures, config);
+      return new CompiledDecoder(env, step, prefill, layout, captures, config, graphs.io());
     } catch (OrtException | RuntimeException e) {
       step.close();
       if (prefill != null) {

@@ -206,7 +206,7 @@ final class SharedInitializers implements AutoCloseable {
           ? Optional.of(spilled(loaded.noPast().get(), candidates, spill, tensors, byGraph))
           : Optional.empty();
       DecoderGraphs graphs =
-          new DecoderGraphs(withPast, loaded.withPastMap(), noPast, loaded.noPastMap(), spill.folder());
+          new DecoderGraphs(withPast, loaded.withPastMap(), noPast, loaded.noPastMap(), spill.folder(), loaded.io());
       return new SharedInitializers(graphs, tensors.owned, byGraph, tensors.bytes, Optional.of(spill.folder()));
     } catch (ModelLoadException | RuntimeException e) {
       tensors.close();

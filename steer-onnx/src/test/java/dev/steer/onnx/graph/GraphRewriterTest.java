@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.steer.hook.HookPoint;
@@ -136,24 +137,45 @@ class GraphRewriterTest {
 
   /**
    * Half-precision exports often declare no types on intermediate tensors; the stream's type must then be
-   * read upstream (here from the fp16 weights), not taken for float32 and left for ORT to reject.
+   * read upstream (here from the fp16 weights), not taken for float32: the edit is computed in float32
+   * between casts from and back to float16.
    */
   @Test
-  void aHalfPrecisionStreamWithUndeclaredTypesIsRefused() {
+  void aHalfPrecisionStreamWithUndeclaredTypesIsEditedInFloat32BetweenCasts() {
+    ModelProto half = withInitializersRetyped(TensorProto.DataType.FLOAT16_VALUE);
+    ResidualStreamMap map = ResidualStreamMap.discover(half);
+    ModelProto rewritten = GraphRewriter.rewrite(half, map, Set.of(HookPoint.residMid(0)),
+        List.of(SteeringSlot.of(HookPoint.residMid(0), InterventionKind.ADDITIVE)));
+    List<Long> castTargets = rewritten.getGraph().getNodeList().stream()
+        .filter(n -> n.getOpType().equals("Cast") && n.getName().startsWith("steer/"))
+        .map(n -> n.getAttribute(0).getI())
+        .toList();
+    // into float32 for the edit, back to float16 for the model, into float32 for the capture
+    assertEquals(List.of((long) TensorProto.DataType.FLOAT_VALUE, (long) TensorProto.DataType.FLOAT16_VALUE,
+        (long) TensorProto.DataType.FLOAT_VALUE), castTargets);
+  }
+
+  @Test
+  void aDoublePrecisionStreamIsRefusedWithItsType() {
+    ModelProto wide = withInitializersRetyped(TensorProto.DataType.DOUBLE_VALUE);
+    ResidualStreamMap map = ResidualStreamMap.discover(wide);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> GraphRewriter.rewrite(wide, map,
+        Set.of(), List.of(SteeringSlot.of(HookPoint.residMid(0), InterventionKind.ADDITIVE))));
+    assertTrue(e.getMessage().contains("DOUBLE") && e.getMessage().contains("float16"), e.getMessage());
+  }
+
+  /** A tiny model with no declared intermediate types whose float initializers claim element type {@code type}. */
+  private static ModelProto withInitializersRetyped(int type) {
     ModelProto model = TinyTransformers.preNorm(1, Norm.LAYER_NORM_OP, 1).model();
     ai.onnx.proto.OnnxMl.GraphProto.Builder g = model.getGraph().toBuilder().clearValueInfo();
     for (int i = 0; i < g.getInitializerCount(); i++) {
-      ai.onnx.proto.OnnxMl.TensorProto t = g.getInitializer(i);
-      if (t.getDataType() == ai.onnx.proto.OnnxMl.TensorProto.DataType.FLOAT_VALUE) {
+      TensorProto t = g.getInitializer(i);
+      if (t.getDataType() == TensorProto.DataType.FLOAT_VALUE) {
         // only the declared type matters to the rewriter; the bytes stay as they were
-        g.setInitializer(i, t.toBuilder().setDataType(ai.onnx.proto.OnnxMl.TensorProto.DataType.FLOAT16_VALUE));
+        g.setInitializer(i, t.toBuilder().setDataType(type));
       }
     }
-    ModelProto half = model.toBuilder().setGraph(g).build();
-    ResidualStreamMap map = ResidualStreamMap.discover(half);
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> GraphRewriter.rewrite(half, map,
-        Set.of(), List.of(SteeringSlot.of(HookPoint.residMid(0), InterventionKind.ADDITIVE))));
-    assertTrue(e.getMessage().contains("FLOAT16") && e.getMessage().contains("only float32"), e.getMessage());
+    return model.toBuilder().setGraph(g).build();
   }
 
   @Test

@@ -352,8 +352,14 @@ class OnnxSteerableModelTest {
     List<String> more = new ArrayList<>(TinyModelDirs.words());
     more.add("extra");
     dev.steer.onnx.export.WordLevelTokenizerJson.of(more, true).writeTo(bigTokenizer);
-    ModelLoadException vocab = assertThrows(ModelLoadException.class, () -> OnnxSteerableModel.open(bigTokenizer));
-    assertTrue(vocab.getMessage().contains("vocabulary has 80"), vocab.getMessage());
+    // a tokenizer larger than the model opens with a warning; text that encodes past the vocabulary is refused
+    try (OnnxSteerableModel m = OnnxSteerableModel.open(bigTokenizer)) {
+      assertTrue(m.warnings().get(0).contains("vocabulary has 80"), m.warnings().toString());
+      IllegalArgumentException past = assertThrows(IllegalArgumentException.class,
+          () -> m.generate("w1 extra", SteeringPlan.empty(), GenerationConfig.greedy(2)));
+      assertTrue(past.getMessage().contains("outside the model's vocabulary of 80"), past.getMessage());
+      assertEquals(2, m.generate("w1 w2", SteeringPlan.empty(), GenerationConfig.greedy(2)).tokens().length);
+    }
 
     Path noHeads = TinyModelDirs.write(Architecture.GPT2, dir.resolve("heads"));
     Path config = noHeads.resolve("config.json");
