@@ -3,6 +3,7 @@ package dev.steer.examples.cli;
 import dev.steer.extract.ExtractionMethod;
 import dev.steer.extract.TokenPosition;
 import dev.steer.onnx.runtime.ExecutionDevice;
+import dev.steer.onnx.runtime.ModelVariant;
 import dev.steer.plan.TokenScope;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
@@ -12,6 +13,17 @@ final class Converters {
   private Converters() {}
 
   /** {@code cpu}, {@code cuda} or {@code cuda:N}. */
+  static final class Variant implements ITypeConverter<ModelVariant> {
+    @Override
+    public ModelVariant convert(String value) {
+      try {
+        return ModelVariant.parse(value);
+      } catch (IllegalArgumentException e) {
+        throw new TypeConversionException(e.getMessage());
+      }
+    }
+  }
+
   static final class Device implements ITypeConverter<ExecutionDevice> {
     @Override
     public ExecutionDevice convert(String value) {

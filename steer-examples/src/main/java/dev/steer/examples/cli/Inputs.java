@@ -4,6 +4,7 @@ import dev.steer.io.GgufControlVectors;
 import dev.steer.io.SafetensorsVectors;
 import dev.steer.onnx.runtime.ExecutionDevice;
 import dev.steer.onnx.runtime.ModelLoadException;
+import dev.steer.onnx.runtime.ModelVariant;
 import dev.steer.onnx.runtime.OnnxSteerableModel;
 import dev.steer.vector.SteeringVectorSet;
 import java.io.IOException;
@@ -15,6 +16,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /** Reads what commands load: models, prompt files, vector files; every failure names the path. */
 final class Inputs {
@@ -22,9 +24,10 @@ final class Inputs {
 
   private Inputs() {}
 
-  static OnnxSteerableModel openModel(Path dir, ExecutionDevice device) throws LoadException {
+  static OnnxSteerableModel openModel(Path dir, ExecutionDevice device, Optional<ModelVariant> variant)
+      throws LoadException {
     try {
-      return OnnxSteerableModel.open(dir, device);
+      return OnnxSteerableModel.open(dir, device, variant);
     } catch (ModelLoadException e) {
       String message = e.getMessage();
       throw new LoadException(message != null && message.contains(dir.toString())

@@ -104,6 +104,39 @@ class SteerCliTest {
     assertTrue(r.out().contains("blocks.1.hook_resid_post"), r.out());
   }
 
+  /** The exporters' own folders, shipped as steer-onnx test fixtures (see their README there). */
+  private static final Path REAL_EXPORTS = Path.of("..", "steer-onnx", "src", "test", "resources", "real-exports");
+
+  @Test
+  void inspectPrintsLayoutVariantDtypesCacheFormAndSiteMapOfARealFp16Export() {
+    Run r = run("inspect", "--model", REAL_EXPORTS.resolve("ortgenai-llama-fp16").toString());
+    assertEquals(SteerCli.OK, r.exit(), r.err());
+    assertTrue(r.out().contains("format       GENAI, SINGLE layout: model.onnx"), r.out());
+    assertTrue(r.out().contains("cache        separate past_key_values.%d.key"), r.out());
+    assertTrue(r.out().contains("in  input_ids  INT64"), r.out());
+    assertTrue(r.out().contains("in  past_key_values.0.key  FLOAT16"), r.out());
+    assertTrue(r.out().contains("out logits  FLOAT16"), r.out());
+    assertTrue(r.out().contains("blocks.1.hook_resid_post"), r.out());
+  }
+
+  @Test
+  void inspectWarnsOfATokenizerLargerThanTheModelOnStderr() {
+    Run r = run("inspect", "--model", REAL_EXPORTS.resolve("ortgenai-gpt2-fp32").toString(), "--json");
+    assertEquals(SteerCli.OK, r.exit(), r.err());
+    assertTrue(r.err().contains("warning: ") && r.err().contains("50294"), r.err());
+    JsonObject o = JsonParser.parseString(r.out()).getAsJsonObject();
+    assertEquals("GENAI", o.get("format").getAsString());
+    assertTrue(o.get("cache").getAsString().startsWith("packed past_%d"), o.toString());
+    assertEquals("INT32[-1, -1]", o.getAsJsonObject("signature").get("in  input_ids").getAsString());
+  }
+
+  @Test
+  void aVariantTheFolderLacksIsALoadErrorNamingWhatItHas() {
+    Run r = run("inspect", "--model", modelDir.toString(), "--variant", "q4");
+    assertEquals(SteerCli.LOAD_ERROR, r.exit(), r.out());
+    assertTrue(r.err().contains("no q4 variant") && r.err().contains("fp32"), r.err());
+  }
+
   @Test
   void inspectJsonMapsEveryHookPointToATensor() {
     Run r = run("inspect", "--model", modelDir.toString(), "--json");

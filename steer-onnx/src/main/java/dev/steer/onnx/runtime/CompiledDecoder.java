@@ -222,6 +222,29 @@ final class CompiledDecoder implements AutoCloseable {
     return out;
   }
 
+  /**
+   * The with-past session's inputs and outputs without Steer's own, each as "TYPE[dims]" in graph order,
+   * e.g. {@code input_ids → INT32[-1, -1]} (−1 for a symbolic dimension).
+   */
+  Map<String, String> signature() throws OrtException {
+    Map<String, String> out = new java.util.LinkedHashMap<>();
+    for (Map.Entry<String, NodeInfo> e : inputs.entrySet()) {
+      if (!e.getKey().startsWith("steer.")) {
+        out.put("in  " + e.getKey(), describe(e.getValue()));
+      }
+    }
+    for (Map.Entry<String, NodeInfo> e : session.getOutputInfo().entrySet()) {
+      out.put("out " + e.getKey(), describe(e.getValue()));
+    }
+    return out;
+  }
+
+  private static String describe(NodeInfo info) {
+    return info.getInfo() instanceof TensorInfo t
+        ? t.onnxType.name().replace("ONNX_TENSOR_ELEMENT_DATA_TYPE_", "") + java.util.Arrays.toString(t.getShape())
+        : info.getInfo().toString();
+  }
+
   /** The logits of a pass's result. */
   OnnxTensor logits(OrtSession.Result result) {
     return (OnnxTensor) result.get(io.logits()).orElseThrow();

@@ -174,6 +174,20 @@ public final class OnnxSteerableModel implements SteerableModel {
     return warnings;
   }
 
+  /**
+   * The decoder graph's inputs and outputs as ONNX Runtime sees them ("in  input_ids" → "INT32[-1, -1]",
+   * "out present_0" → "FLOAT[2, -1, 4, -1, 8]", …): the id types, cache form and dtypes that {@code steer
+   * inspect} prints.
+   */
+  public Map<String, String> signature() {
+    checkOpen();
+    try {
+      return decoder(SteeringPlan.empty().shape(), Set.of()).signature();
+    } catch (OrtException e) {
+      throw new InferenceException("cannot read the graph's inputs and outputs: " + e.getMessage(), e);
+    }
+  }
+
   /** Where the model came from: layout, variant, graph files and input/output names. */
   public ModelDirectory directory() {
     return directory;
