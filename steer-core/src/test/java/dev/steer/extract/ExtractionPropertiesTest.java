@@ -59,7 +59,7 @@ class ExtractionPropertiesTest {
 
   @Test
   void pcaAndProbeDirectionsIgnoreScaleAndOffset() {
-    qt(40)
+    qt(41)
         .forAll(data(), doubles(0.01, 100), doubles(-10, 10))
         .checkAssert(ExtractionPropertiesTest::directionsIgnoreScaleAndOffset);
   }
@@ -76,7 +76,7 @@ class ExtractionPropertiesTest {
 
   @Test
   void meanDifferenceScalesWithTheActivationsAndIgnoresOffset() {
-    qt(40)
+    qt(41)
         .forAll(data(), doubles(0.01, 100), doubles(-10, 10))
         .checkAssert(ExtractionPropertiesTest::meanDifferenceScalesAndIgnoresOffset);
   }
@@ -97,7 +97,7 @@ class ExtractionPropertiesTest {
    */
   @Test
   void everyMethodPointsFromTheNegativesTowardsThePositivesOnAverage() {
-    qt(40).forAll(data()).checkAssert(ExtractionPropertiesTest::pointsTowardsThePositives);
+    qt(41).forAll(data()).checkAssert(ExtractionPropertiesTest::pointsTowardsThePositives);
   }
 
   private static void pointsTowardsThePositives(Data data) {

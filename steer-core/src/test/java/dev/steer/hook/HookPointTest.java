@@ -31,7 +31,7 @@ class HookPointTest {
 
   @Test
   void printingThenParsingIsTheIdentity() {
-    qt(1_000)
+    qt(1_020)
         .forAll(integers().between(0, 10_000), Generate.enumValues(Site.class))
         .checkAssert(
             (layer, site) -> {

@@ -85,7 +85,7 @@ class JsonTest {
 
   @Test
   void writtenStringsParseBackUnchanged() {
-    qt(300)
+    qt(305)
         .forAll(validStrings())
         .checkAssert(
             s ->

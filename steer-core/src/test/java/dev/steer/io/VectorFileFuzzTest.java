@@ -63,7 +63,7 @@ class VectorFileFuzzTest {
   @Test
   void randomBytesAfterAGgufPreambleAreReadOrRejectedCleanly() {
     Stops stops = new Stops();
-    qt(2_000)
+    qt(2_020)
         .forAll(ggufNoise())
         .checkAssert(file -> stops.count(stopOf(GgufControlVectors::read, file)));
     // random counts end almost every try at the first field; the generator must get past it
@@ -80,7 +80,7 @@ class VectorFileFuzzTest {
   @Test
   void randomBytesAfterASafetensorsPreambleAreReadOrRejectedCleanly() {
     Stops stops = new Stops();
-    qt(2_000)
+    qt(2_020)
         .forAll(safetensorsNoise())
         .checkAssert(file -> stops.count(stopOf(SafetensorsVectors::read, file)));
     assertTrue(stops.share("header") >= 0.20, stops.toString());

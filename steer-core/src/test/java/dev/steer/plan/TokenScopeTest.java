@@ -57,7 +57,7 @@ class TokenScopeTest {
   /** A KV-cached run sees the prompt in one window and then one position per step. */
   @Test
   void prefillThenSingleStepsGiveTheSameMaskAsOneFullWindow() {
-    qt(1_000)
+    qt(1_200)
         .forAll(scopes(), integers().between(1, 12), integers().between(0, 12))
         .checkAssert(TokenScopeTest::cachedMaskEqualsFullMask);
   }
@@ -78,7 +78,7 @@ class TokenScopeTest {
 
   @Test
   void selectsAnyWithinAgreesWithTheMask() {
-    qt(1_000)
+    qt(1_200)
         .forAll(scopes(), integers().between(1, 12), integers().between(0, 12))
         .checkAssert(TokenScopeTest::selectsAnyAgreesWithMask);
   }

@@ -10,6 +10,10 @@ import org.quicktheories.core.Gen;
  *
  * <p>A failing property reports its smallest falsifying case and ends with {@code Seed was N}. To
  * replay a run with another seed, or to explore new cases, pass {@code -Dsteer.qt.seed=N}.
+ *
+ * <p>QuickTheories skips a generated case equal to one it already checked, and its first cases
+ * (every value at its shrink target, its minimum, its maximum) often coincide. A property over a
+ * small space therefore asks for a few more cases than the distinct ones it means to check.
  */
 public final class Theories {
   private Theories() {}
