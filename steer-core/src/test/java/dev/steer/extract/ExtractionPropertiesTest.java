@@ -1,15 +1,16 @@
 package dev.steer.extract;
 
+import static dev.steer.Theories.doubles;
+import static dev.steer.Theories.qt;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.quicktheories.generators.SourceDSL.integers;
 
 import dev.steer.vector.SteeringVector;
 import java.util.ArrayList;
 import java.util.List;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.DoubleRange;
-import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.Test;
+import org.quicktheories.core.Gen;
 
 /**
  * Laws every extraction method obeys, over random overlapping data ({@link Fixtures#overlapping})
@@ -17,6 +18,19 @@ import net.jqwik.api.constraints.IntRange;
  * units" and the "fewer rows" code paths are exercised.
  */
 class ExtractionPropertiesTest {
+
+  /** Random overlapping data: a seed, examples per class and a hidden size. */
+  record Data(int seed, int perClass, int hidden) {
+    ContrastiveActivations activations() {
+      return Fixtures.overlapping(seed, perClass, hidden);
+    }
+  }
+
+  static Gen<Data> data() {
+    return integers()
+        .between(0, 1_000_000)
+        .zip(integers().between(2, 12), integers().between(1, 12), Data::new);
+  }
 
   /**
    * Applies {@code x_j ↦ k·(x_j + c·(j+1))} to every activation: a scale and an offset along a
@@ -43,14 +57,15 @@ class ExtractionPropertiesTest {
     return out;
   }
 
-  @Property(tries = 40)
-  void pcaAndProbeDirectionsIgnoreScaleAndOffset(
-      @ForAll @IntRange(min = 0, max = 1_000_000) int seed,
-      @ForAll @IntRange(min = 2, max = 12) int perClass,
-      @ForAll @IntRange(min = 1, max = 12) int hidden,
-      @ForAll @DoubleRange(min = 0.01, max = 100) double k,
-      @ForAll @DoubleRange(min = -10, max = 10) double c) {
-    ContrastiveActivations a = Fixtures.overlapping(seed, perClass, hidden);
+  @Test
+  void pcaAndProbeDirectionsIgnoreScaleAndOffset() {
+    qt(41)
+        .forAll(data(), doubles(0.01, 100), doubles(-10, 10))
+        .checkAssert(ExtractionPropertiesTest::directionsIgnoreScaleAndOffset);
+  }
+
+  private static void directionsIgnoreScaleAndOffset(Data data, double k, double c) {
+    ContrastiveActivations a = data.activations();
     ContrastiveActivations b = affine(a, k, c);
     for (ExtractionMethod method : List.of(ExtractionMethod.PCA, ExtractionMethod.LINEAR_PROBE)) {
       SteeringVector v = VectorExtractor.extract(method, a, TokenPosition.LAST);
@@ -59,14 +74,15 @@ class ExtractionPropertiesTest {
     }
   }
 
-  @Property(tries = 40)
-  void meanDifferenceScalesWithTheActivationsAndIgnoresOffset(
-      @ForAll @IntRange(min = 0, max = 1_000_000) int seed,
-      @ForAll @IntRange(min = 2, max = 12) int perClass,
-      @ForAll @IntRange(min = 1, max = 12) int hidden,
-      @ForAll @DoubleRange(min = 0.01, max = 100) double k,
-      @ForAll @DoubleRange(min = -10, max = 10) double c) {
-    ContrastiveActivations a = Fixtures.overlapping(seed, perClass, hidden);
+  @Test
+  void meanDifferenceScalesWithTheActivationsAndIgnoresOffset() {
+    qt(41)
+        .forAll(data(), doubles(0.01, 100), doubles(-10, 10))
+        .checkAssert(ExtractionPropertiesTest::meanDifferenceScalesAndIgnoresOffset);
+  }
+
+  private static void meanDifferenceScalesAndIgnoresOffset(Data data, double k, double c) {
+    ContrastiveActivations a = data.activations();
     SteeringVector v = MeanDifference.extract(a, TokenPosition.LAST);
     SteeringVector w = MeanDifference.extract(affine(a, k, c), TokenPosition.LAST);
     assertEquals(k * v.norm(), w.norm(), 1e-4 * k * (v.norm() + Math.abs(c)));
@@ -79,12 +95,13 @@ class ExtractionPropertiesTest {
    * and the last sum is ≥ 0 because {@code p_i} increases with {@code z_i}; the left side is
    * proportional to {@code w·(mean of positives − mean of negatives)}.
    */
-  @Property(tries = 40)
-  void everyMethodPointsFromTheNegativesTowardsThePositivesOnAverage(
-      @ForAll @IntRange(min = 0, max = 1_000_000) int seed,
-      @ForAll @IntRange(min = 2, max = 12) int perClass,
-      @ForAll @IntRange(min = 1, max = 12) int hidden) {
-    ContrastiveActivations a = Fixtures.overlapping(seed, perClass, hidden);
+  @Test
+  void everyMethodPointsFromTheNegativesTowardsThePositivesOnAverage() {
+    qt(41).forAll(data()).checkAssert(ExtractionPropertiesTest::pointsTowardsThePositives);
+  }
+
+  private static void pointsTowardsThePositives(Data data) {
+    ContrastiveActivations a = data.activations();
     double[] meanDifference = MeanDifference.extract(a, TokenPosition.LAST).toDoubleArray();
     for (ExtractionMethod method : ExtractionMethod.values()) {
       SteeringVector v = VectorExtractor.extract(method, a, TokenPosition.LAST);

@@ -1,5 +1,7 @@
 package dev.steer.intervention;
 
+import static dev.steer.Theories.doubles;
+import static dev.steer.Theories.qt;
 import static dev.steer.intervention.TestVectors.assertClose;
 import static dev.steer.intervention.TestVectors.dot;
 import static dev.steer.intervention.TestVectors.norm;
@@ -8,24 +10,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.steer.Theories;
 import dev.steer.vector.SteeringVector;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.DoubleRange;
 import org.junit.jupiter.api.Test;
+import org.quicktheories.core.Gen;
 
 class AblationTest {
 
   record Case(float[] h, SteeringVector v) {}
 
-  @Provide
-  Arbitrary<Case> cases() {
-    return TestVectors.dimensions()
-        .flatMap(
-            d -> Combinators.combine(TestVectors.rows(d), TestVectors.directions(d)).as(Case::new));
+  static Gen<Case> cases() {
+    return Theories.readable(
+        TestVectors.dimensions()
+            .flatMap(d -> TestVectors.rows(d).zip(TestVectors.directions(d), Case::new)));
   }
 
   @Test
@@ -42,23 +39,36 @@ class AblationTest {
     assertClose(new float[] {1.5f, 2f}, out, 1e-6);
   }
 
-  @Property
-  void fullAblationLeavesNoComponentAlongTheDirection(@ForAll("cases") Case c) {
-    float[] out = Ablation.of(c.v()).apply(c.h());
-    assertEquals(0, dot(out, c.v()) / c.v().norm(), 1e-5 * norm(c.h()) + 1e-30);
+  @Test
+  void fullAblationLeavesNoComponentAlongTheDirection() {
+    qt(1_000)
+        .forAll(cases())
+        .checkAssert(
+            c -> {
+              float[] out = Ablation.of(c.v()).apply(c.h());
+              assertEquals(0, dot(out, c.v()) / c.v().norm(), 1e-5 * norm(c.h()) + 1e-30);
+            });
   }
 
-  @Property
-  void fullAblationIsIdempotent(@ForAll("cases") Case c) {
-    Ablation ablation = Ablation.of(c.v());
-    float[] once = ablation.apply(c.h());
-    float[] twice = ablation.apply(once);
-    assertClose(once, twice, 1e-5 * norm(c.h()) + 1e-30);
+  @Test
+  void fullAblationIsIdempotent() {
+    qt(1_000)
+        .forAll(cases())
+        .checkAssert(
+            c -> {
+              Ablation ablation = Ablation.of(c.v());
+              float[] once = ablation.apply(c.h());
+              float[] twice = ablation.apply(once);
+              assertClose(once, twice, 1e-5 * norm(c.h()) + 1e-30);
+            });
   }
 
-  @Property
-  void ablationMatchesItsFormulaComputedIndependently(
-      @ForAll("cases") Case c, @ForAll @DoubleRange(min = 0, max = 1) double s) {
+  @Test
+  void ablationMatchesItsFormulaComputedIndependently() {
+    qt(1_000).forAll(cases(), doubles(0, 1)).checkAssert(AblationTest::matchesTheFormula);
+  }
+
+  private static void matchesTheFormula(Case c, double s) {
     double[] v = c.v().toDoubleArray();
     double vn = c.v().norm();
     double hv = 0;
@@ -75,9 +85,11 @@ class AblationTest {
         1e-5 * norm(c.h()) + 1e-30);
   }
 
-  @Property
-  void zeroStrengthIsTheIdentity(@ForAll("cases") Case c) {
-    assertArrayEquals(c.h(), Ablation.of(c.v(), 0).apply(c.h()));
+  @Test
+  void zeroStrengthIsTheIdentity() {
+    qt(1_000)
+        .forAll(cases())
+        .checkAssert(c -> assertArrayEquals(c.h(), Ablation.of(c.v(), 0).apply(c.h())));
   }
 
   @Test

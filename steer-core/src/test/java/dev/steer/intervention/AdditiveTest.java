@@ -1,30 +1,27 @@
 package dev.steer.intervention;
 
+import static dev.steer.Theories.doubles;
+import static dev.steer.Theories.qt;
 import static dev.steer.intervention.TestVectors.assertClose;
 import static dev.steer.intervention.TestVectors.norm;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
+import dev.steer.Theories;
 import dev.steer.vector.SteeringVector;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.DoubleRange;
 import org.junit.jupiter.api.Test;
+import org.quicktheories.core.Gen;
 
 class AdditiveTest {
 
   record Case(float[] h, SteeringVector v) {}
 
-  @Provide
-  Arbitrary<Case> cases() {
-    return TestVectors.dimensions()
-        .flatMap(
-            d ->
-                Combinators.combine(
-                        TestVectors.rows(d), TestVectors.rows(d).map(SteeringVector::of))
-                    .as(Case::new));
+  static Gen<Case> cases() {
+    return Theories.readable(
+        TestVectors.dimensions()
+            .flatMap(
+                d ->
+                    TestVectors.rows(d)
+                        .zip(TestVectors.rows(d).map(r -> SteeringVector.of(r)), Case::new)));
   }
 
   @Test
@@ -33,11 +30,14 @@ class AdditiveTest {
     assertArrayEquals(new float[] {5.5f, -1f}, out);
   }
 
-  @Property
-  void theEditIsLinearInAlpha(
-      @ForAll("cases") Case c,
-      @ForAll @DoubleRange(min = -10, max = 10) double alpha,
-      @ForAll @DoubleRange(min = -10, max = 10) double beta) {
+  @Test
+  void theEditIsLinearInAlpha() {
+    qt(1_000)
+        .forAll(cases(), doubles(-10, 10), doubles(-10, 10))
+        .checkAssert(AdditiveTest::editIsLinearInAlpha);
+  }
+
+  private static void editIsLinearInAlpha(Case c, double alpha, double beta) {
     double[] both = delta(c, alpha + beta);
     double[] sum = delta(c, alpha);
     double[] b = delta(c, beta);

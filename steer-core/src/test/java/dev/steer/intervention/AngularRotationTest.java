@@ -1,5 +1,7 @@
 package dev.steer.intervention;
 
+import static dev.steer.Theories.doubles;
+import static dev.steer.Theories.qt;
 import static dev.steer.intervention.TestVectors.assertClose;
 import static dev.steer.intervention.TestVectors.assertSameNorm;
 import static dev.steer.intervention.TestVectors.dot;
@@ -8,16 +10,11 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.steer.Theories;
 import dev.steer.vector.SteeringVector;
 import java.util.Arrays;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Assume;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.DoubleRange;
 import org.junit.jupiter.api.Test;
+import org.quicktheories.core.Gen;
 
 class AngularRotationTest {
 
@@ -26,11 +23,19 @@ class AngularRotationTest {
 
   record Case(float[] h, RotationPlane plane) {}
 
-  @Provide
-  Arbitrary<Case> cases() {
-    return TestVectors.dimensions()
-        .flatMap(
-            d -> Combinators.combine(TestVectors.rows(d), TestVectors.planes(d)).as(Case::new));
+  static Gen<Case> cases() {
+    return Theories.readable(
+        TestVectors.dimensions()
+            .flatMap(d -> TestVectors.rows(d).zip(TestVectors.planes(d), Case::new)));
+  }
+
+  /** Cases whose in-plane part is at least 1% of the row, so that its angle is float-accurate. */
+  static Gen<Case> casesWithAnInPlaneAngle() {
+    return cases()
+        .assuming(
+            c ->
+                Math.hypot(dot(c.h(), c.plane().b1()), dot(c.h(), c.plane().b2()))
+                    > 0.01 * norm(c.h()));
   }
 
   @Test
@@ -74,18 +79,22 @@ class AngularRotationTest {
     assertClose(new float[] {0, 5, 5}, adaptive.apply(new float[] {3, 4, 5}), 1e-6);
   }
 
-  @Property
-  void keepsTheNorm(
-      @ForAll("cases") Case c, @ForAll @DoubleRange(min = -720, max = 720) double angle) {
-    assertSameNorm(c.h(), AngularRotation.of(c.plane(), angle).apply(c.h()));
+  @Test
+  void keepsTheNorm() {
+    qt(1_000)
+        .forAll(cases(), doubles(-720, 720))
+        .checkAssert(
+            (c, angle) -> assertSameNorm(c.h(), AngularRotation.of(c.plane(), angle).apply(c.h())));
   }
 
-  @Property
-  void reachesTheTargetAngleInThePlane(
-      @ForAll("cases") Case c, @ForAll @DoubleRange(min = -720, max = 720) double angle) {
-    double p1 = dot(c.h(), c.plane().b1());
-    double p2 = dot(c.h(), c.plane().b2());
-    Assume.that(Math.hypot(p1, p2) > 0.01 * norm(c.h())); // an angle is defined and float-accurate
+  @Test
+  void reachesTheTargetAngleInThePlane() {
+    qt(1_000)
+        .forAll(casesWithAnInPlaneAngle(), doubles(-720, 720))
+        .checkAssert(AngularRotationTest::reachesTheTargetAngle);
+  }
+
+  private static void reachesTheTargetAngle(Case c, double angle) {
     float[] out = AngularRotation.of(c.plane(), angle).apply(c.h());
     double reached = Math.atan2(dot(out, c.plane().b2()), dot(out, c.plane().b1()));
     assertEquals(
@@ -95,14 +104,18 @@ class AngularRotationTest {
         () -> Arrays.toString(c.h()) + " -> " + Arrays.toString(out));
   }
 
-  @Property
-  void leavesTheOrthogonalComplementUnchanged(
-      @ForAll("cases") Case c, @ForAll @DoubleRange(min = -720, max = 720) double angle) {
-    float[] out = AngularRotation.of(c.plane(), angle).apply(c.h());
-    assertClose(
-        TestVectors.outOfPlane(c.h(), c.plane()),
-        TestVectors.outOfPlane(out, c.plane()),
-        1e-5 * norm(c.h()) + 1e-30);
+  @Test
+  void leavesTheOrthogonalComplementUnchanged() {
+    qt(1_000)
+        .forAll(cases(), doubles(-720, 720))
+        .checkAssert(
+            (c, angle) -> {
+              float[] out = AngularRotation.of(c.plane(), angle).apply(c.h());
+              assertClose(
+                  TestVectors.outOfPlane(c.h(), c.plane()),
+                  TestVectors.outOfPlane(out, c.plane()),
+                  1e-5 * norm(c.h()) + 1e-30);
+            });
   }
 
   @Test

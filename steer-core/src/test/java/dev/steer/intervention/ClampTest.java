@@ -1,5 +1,7 @@
 package dev.steer.intervention;
 
+import static dev.steer.Theories.doubles;
+import static dev.steer.Theories.qt;
 import static dev.steer.intervention.TestVectors.assertClose;
 import static dev.steer.intervention.TestVectors.dot;
 import static dev.steer.intervention.TestVectors.norm;
@@ -7,24 +9,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.steer.Theories;
 import dev.steer.vector.SteeringVector;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.DoubleRange;
 import org.junit.jupiter.api.Test;
+import org.quicktheories.core.Gen;
 
 class ClampTest {
 
   record Case(float[] h, SteeringVector v) {}
 
-  @Provide
-  Arbitrary<Case> cases() {
-    return TestVectors.dimensions()
-        .flatMap(
-            d -> Combinators.combine(TestVectors.rows(d), TestVectors.directions(d)).as(Case::new));
+  static Gen<Case> cases() {
+    return Theories.readable(
+        TestVectors.dimensions()
+            .flatMap(d -> TestVectors.rows(d).zip(TestVectors.directions(d), Case::new)));
   }
 
   @Test
@@ -42,22 +39,32 @@ class ClampTest {
     assertClose(new float[] {-1.2f, -1.6f}, out, 1e-6);
   }
 
-  @Property
-  void clampSetsTheComponentToTheValue(
-      @ForAll("cases") Case c, @ForAll @DoubleRange(min = -100, max = 100) double value) {
-    float[] out = Clamp.of(c.v(), value).apply(c.h());
-    assertEquals(
-        value, dot(out, c.v()) / c.v().norm(), 1e-5 * (norm(c.h()) + Math.abs(value)) + 1e-6);
+  @Test
+  void clampSetsTheComponentToTheValue() {
+    qt(1_000)
+        .forAll(cases(), doubles(-100, 100))
+        .checkAssert(
+            (c, value) -> {
+              float[] out = Clamp.of(c.v(), value).apply(c.h());
+              assertEquals(
+                  value,
+                  dot(out, c.v()) / c.v().norm(),
+                  1e-5 * (norm(c.h()) + Math.abs(value)) + 1e-6);
+            });
   }
 
-  @Property
-  void clampLeavesTheOrthogonalPartUnchanged(
-      @ForAll("cases") Case c, @ForAll @DoubleRange(min = -100, max = 100) double value) {
-    float[] out = Clamp.of(c.v(), value).apply(c.h());
-    assertClose(
-        orthogonalPart(c.h(), c.v()),
-        orthogonalPart(out, c.v()),
-        1e-5 * (norm(c.h()) + Math.abs(value)) + 1e-6);
+  @Test
+  void clampLeavesTheOrthogonalPartUnchanged() {
+    qt(1_000)
+        .forAll(cases(), doubles(-100, 100))
+        .checkAssert(
+            (c, value) -> {
+              float[] out = Clamp.of(c.v(), value).apply(c.h());
+              assertClose(
+                  orthogonalPart(c.h(), c.v()),
+                  orthogonalPart(out, c.v()),
+                  1e-5 * (norm(c.h()) + Math.abs(value)) + 1e-6);
+            });
   }
 
   private static double[] orthogonalPart(float[] h, SteeringVector v) {

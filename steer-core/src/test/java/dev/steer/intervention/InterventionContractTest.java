@@ -1,17 +1,18 @@
 package dev.steer.intervention;
 
+import static dev.steer.Theories.qt;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.quicktheories.generators.SourceDSL.booleans;
+import static org.quicktheories.generators.SourceDSL.doubles;
+import static org.quicktheories.generators.SourceDSL.integers;
 
+import dev.steer.Theories;
 import dev.steer.vector.SteeringVector;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
+import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.quicktheories.core.Gen;
 
 /**
  * The batch and buffer methods of {@link Intervention} agree with row-by-row application for every
@@ -21,36 +22,41 @@ class InterventionContractTest {
 
   record Case(Intervention intervention, float[][] rows) {}
 
-  @Provide
-  Arbitrary<Case> cases() {
-    return TestVectors.dimensions()
-        .flatMap(
-            d ->
-                Combinators.combine(
-                        interventions(d), TestVectors.rows(d).array(float[][].class).ofMaxSize(6))
-                    .as(Case::new));
+  static Gen<Case> cases() {
+    return Theories.readable(
+        TestVectors.dimensions()
+            .flatMap(
+                d ->
+                    interventions(d)
+                        .zip(
+                            Theories.arrays(
+                                TestVectors.rows(d), integers().between(0, 6), float[][]::new),
+                            Case::new)));
   }
 
-  static Arbitrary<Intervention> interventions(int d) {
-    Arbitrary<SteeringVector> v = TestVectors.directions(d);
-    Arbitrary<Double> scalar = Arbitraries.doubles().between(-50, 50);
-    Arbitrary<Double> unit = Arbitraries.doubles().between(0, 1);
-    Arbitrary<Double> angle = Arbitraries.doubles().between(-360, 360);
-    Arbitrary<Intervention> single =
-        Arbitraries.oneOf(
-            Combinators.combine(v, scalar).as(Additive::new),
-            Combinators.combine(v, unit).as(Ablation::new),
-            Combinators.combine(v, scalar).as(Clamp::new),
-            Combinators.combine(TestVectors.planes(d), angle, Arbitraries.of(true, false))
-                .as(AngularRotation::new),
-            Combinators.combine(TestVectors.planes(d), angle).as(PlaneRotation::new),
-            Combinators.combine(v, unit).as(SlerpTowards::new));
-    return Arbitraries.oneOf(
-        single, Combinators.combine(single, single).as((a, b) -> Sequence.of(a, b)));
+  static Gen<Intervention> interventions(int d) {
+    Gen<SteeringVector> v = TestVectors.directions(d);
+    Gen<Double> scalar = doubles().between(-50, 50);
+    Gen<Double> unit = doubles().between(0, 1);
+    Gen<Double> angle = doubles().between(-360, 360);
+    Gen<Intervention> single =
+        Theories.oneOf(
+            List.of(
+                v.zip(scalar, Additive::new),
+                v.zip(unit, Ablation::new),
+                v.zip(scalar, Clamp::new),
+                TestVectors.planes(d).zip(angle, booleans().all(), AngularRotation::new),
+                TestVectors.planes(d).zip(angle, PlaneRotation::new),
+                v.zip(unit, SlerpTowards::new)));
+    return Theories.oneOf(List.of(single, single.zip(single, (a, b) -> Sequence.of(a, b))));
   }
 
-  @Property(tries = 500)
-  void applyToRowsOnAFlatBufferEqualsRowByRow(@ForAll("cases") Case c) {
+  @Test
+  void applyToRowsOnAFlatBufferEqualsRowByRow() {
+    qt(500).forAll(cases()).checkAssert(InterventionContractTest::flatBufferEqualsRowByRow);
+  }
+
+  private static void flatBufferEqualsRowByRow(Case c) {
     int d = c.intervention().dimension();
     float[] flat = new float[c.rows().length * d];
     for (int r = 0; r < c.rows().length; r++) {
@@ -64,8 +70,12 @@ class InterventionContractTest {
     }
   }
 
-  @Property(tries = 200)
-  void inputsAreNotModified(@ForAll("cases") Case c) {
+  @Test
+  void inputsAreNotModified() {
+    qt(200).forAll(cases()).checkAssert(InterventionContractTest::leavesItsInputAlone);
+  }
+
+  private static void leavesItsInputAlone(Case c) {
     float[][] copy = new float[c.rows().length][];
     for (int r = 0; r < copy.length; r++) {
       copy[r] = c.rows()[r].clone();
@@ -76,8 +86,12 @@ class InterventionContractTest {
     }
   }
 
-  @Property(tries = 200)
-  void aRowOfTheWrongLengthIsRejectedNamingBothLengths(@ForAll("cases") Case c) {
+  @Test
+  void aRowOfTheWrongLengthIsRejectedNamingBothLengths() {
+    qt(200).forAll(cases()).checkAssert(InterventionContractTest::rejectsAWrongLength);
+  }
+
+  private static void rejectsAWrongLength(Case c) {
     int d = c.intervention().dimension();
     var e =
         assertThrows(
@@ -87,8 +101,12 @@ class InterventionContractTest {
     assertTrue(e.getMessage().contains(c.intervention().kind()), e.getMessage());
   }
 
-  @Property(tries = 200)
-  void aFlatBufferThatIsNotWholeRowsIsRejected(@ForAll("cases") Case c) {
+  @Test
+  void aFlatBufferThatIsNotWholeRowsIsRejected() {
+    qt(200).forAll(cases()).checkAssert(InterventionContractTest::rejectsPartialRows);
+  }
+
+  private static void rejectsPartialRows(Case c) {
     int d = c.intervention().dimension();
     var e =
         assertThrows(
@@ -97,8 +115,12 @@ class InterventionContractTest {
     assertTrue(e.getMessage().contains(String.valueOf(2 * d + 1)), e.getMessage());
   }
 
-  @Property(tries = 200)
-  void aRowBeyondTheBufferIsRejected(@ForAll("cases") Case c) {
+  @Test
+  void aRowBeyondTheBufferIsRejected() {
+    qt(200).forAll(cases()).checkAssert(InterventionContractTest::rejectsAnOffsetBeyondTheBuffer);
+  }
+
+  private static void rejectsAnOffsetBeyondTheBuffer(Case c) {
     int d = c.intervention().dimension();
     var e =
         assertThrows(

@@ -1,8 +1,11 @@
 package dev.steer.intervention;
 
+import static dev.steer.Theories.qt;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.longs;
 
 import dev.steer.hook.HookPoint;
 import dev.steer.vector.SteeringVector;
@@ -10,9 +13,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.IntRange;
 import org.junit.jupiter.api.Test;
 
 /** {@link RotationPlane#fromCandidates}. */
@@ -54,11 +54,14 @@ class PlaneFitTest {
     return v;
   }
 
-  @Property(tries = 100)
-  void recoversAPlantedPlane(
-      @ForAll long seed,
-      @ForAll @IntRange(min = 3, max = 64) int d,
-      @ForAll @IntRange(min = 3, max = 24) int n) {
+  @Test
+  void recoversAPlantedPlane() {
+    qt(100)
+        .forAll(longs().all(), integers().between(3, 64), integers().between(3, 24))
+        .checkAssert(PlaneFitTest::recoversThePlantedPlane);
+  }
+
+  private static void recoversThePlantedPlane(long seed, int d, int n) {
     Planted planted = Planted.generate(seed, d, n, 1e-3);
     RotationPlane plane = RotationPlane.fromCandidates(planted.candidates());
     assertEquals(1, planted.inPlaneNorm(plane.b1()), 1e-4, "b1 lies in the planted plane");
@@ -66,11 +69,14 @@ class PlaneFitTest {
     assertEquals(0, plane.b1().dot(plane.b2()), 1e-6);
   }
 
-  @Property(tries = 100)
-  void b1IsTheCandidateWithTheHighestMeanCosineToTheOthers(
-      @ForAll long seed,
-      @ForAll @IntRange(min = 2, max = 32) int d,
-      @ForAll @IntRange(min = 3, max = 12) int n) {
+  @Test
+  void b1IsTheCandidateWithTheHighestMeanCosineToTheOthers() {
+    qt(100)
+        .forAll(longs().all(), integers().between(2, 32), integers().between(3, 12))
+        .checkAssert(PlaneFitTest::b1IsTheMostCentralCandidate);
+  }
+
+  private static void b1IsTheMostCentralCandidate(long seed, int d, int n) {
     Random random = new Random(seed);
     List<SteeringVector> candidates = new ArrayList<>();
     for (int i = 0; i < n; i++) {
@@ -92,11 +98,14 @@ class PlaneFitTest {
     assertEquals(1, plane.b1().cosine(candidates.get(best)), 1e-6);
   }
 
-  @Property(tries = 100)
-  void theGramAndCovarianceRoutesGiveTheSamePrincipalComponent(
-      @ForAll long seed,
-      @ForAll @IntRange(min = 2, max = 16) int d,
-      @ForAll @IntRange(min = 2, max = 16) int n) {
+  @Test
+  void theGramAndCovarianceRoutesGiveTheSamePrincipalComponent() {
+    qt(100)
+        .forAll(longs().all(), integers().between(2, 16), integers().between(2, 16))
+        .checkAssert(PlaneFitTest::bothRoutesAgree);
+  }
+
+  private static void bothRoutesAgree(long seed, int d, int n) {
     Random random = new Random(seed);
     double[][] x = new double[n][];
     for (int i = 0; i < n; i++) {
@@ -143,11 +152,14 @@ class PlaneFitTest {
     assertTrue(DoubleVectors.dot(mean, plane.b2().toDoubleArray()) > 1e-6);
   }
 
-  @Property(tries = 50)
-  void thePlaneDoesNotDependOnTheOrderOfTheCandidates(
-      @ForAll long seed,
-      @ForAll @IntRange(min = 3, max = 32) int d,
-      @ForAll @IntRange(min = 3, max = 12) int n) {
+  @Test
+  void thePlaneDoesNotDependOnTheOrderOfTheCandidates() {
+    qt(50)
+        .forAll(longs().all(), integers().between(3, 32), integers().between(3, 12))
+        .checkAssert(PlaneFitTest::orderDoesNotMatter);
+  }
+
+  private static void orderDoesNotMatter(long seed, int d, int n) {
     Planted planted = Planted.generate(seed, d, n, 0.3);
     List<SteeringVector> shuffled = new ArrayList<>(planted.candidates());
     Collections.shuffle(shuffled, new Random(seed + 1));

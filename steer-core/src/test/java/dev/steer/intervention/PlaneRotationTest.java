@@ -1,5 +1,7 @@
 package dev.steer.intervention;
 
+import static dev.steer.Theories.doubles;
+import static dev.steer.Theories.qt;
 import static dev.steer.intervention.TestVectors.assertClose;
 import static dev.steer.intervention.TestVectors.assertSameNorm;
 import static dev.steer.intervention.TestVectors.norm;
@@ -7,14 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.steer.Theories;
 import dev.steer.vector.SteeringVector;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.DoubleRange;
 import org.junit.jupiter.api.Test;
+import org.quicktheories.core.Gen;
 
 class PlaneRotationTest {
 
@@ -23,11 +21,10 @@ class PlaneRotationTest {
 
   record Case(float[] h, RotationPlane plane) {}
 
-  @Provide
-  Arbitrary<Case> cases() {
-    return TestVectors.dimensions()
-        .flatMap(
-            d -> Combinators.combine(TestVectors.rows(d), TestVectors.planes(d)).as(Case::new));
+  static Gen<Case> cases() {
+    return Theories.readable(
+        TestVectors.dimensions()
+            .flatMap(d -> TestVectors.rows(d).zip(TestVectors.planes(d), Case::new)));
   }
 
   @Test
@@ -42,44 +39,59 @@ class PlaneRotationTest {
         new float[] {r, r, 0}, PlaneRotation.of(E0_E1, 45).apply(new float[] {1, 0, 0}), 1e-6);
   }
 
-  @Property
-  void keepsTheNorm(
-      @ForAll("cases") Case c, @ForAll @DoubleRange(min = -720, max = 720) double angle) {
-    assertSameNorm(c.h(), PlaneRotation.of(c.plane(), angle).apply(c.h()));
+  @Test
+  void keepsTheNorm() {
+    qt(1_000)
+        .forAll(cases(), doubles(-720, 720))
+        .checkAssert(
+            (c, angle) -> assertSameNorm(c.h(), PlaneRotation.of(c.plane(), angle).apply(c.h())));
   }
 
-  @Property
-  void rotatingByMinusThetaUndoesRotatingByTheta(
-      @ForAll("cases") Case c, @ForAll @DoubleRange(min = -720, max = 720) double angle) {
-    float[] there = PlaneRotation.of(c.plane(), angle).apply(c.h());
-    float[] back = PlaneRotation.of(c.plane(), -angle).apply(there);
-    assertClose(c.h(), back, 1e-5 * norm(c.h()) + 1e-30);
+  @Test
+  void rotatingByMinusThetaUndoesRotatingByTheta() {
+    qt(1_000)
+        .forAll(cases(), doubles(-720, 720))
+        .checkAssert(
+            (c, angle) -> {
+              float[] there = PlaneRotation.of(c.plane(), angle).apply(c.h());
+              float[] back = PlaneRotation.of(c.plane(), -angle).apply(there);
+              assertClose(c.h(), back, 1e-5 * norm(c.h()) + 1e-30);
+            });
   }
 
-  @Property
-  void zeroAngleIsExactlyTheIdentity(@ForAll("cases") Case c) {
-    assertArrayEquals(c.h(), PlaneRotation.of(c.plane(), 0).apply(c.h()));
+  @Test
+  void zeroAngleIsExactlyTheIdentity() {
+    qt(1_000)
+        .forAll(cases())
+        .checkAssert(c -> assertArrayEquals(c.h(), PlaneRotation.of(c.plane(), 0).apply(c.h())));
   }
 
-  @Property
-  void rotationsAddUp(
-      @ForAll("cases") Case c,
-      @ForAll @DoubleRange(min = -360, max = 360) double first,
-      @ForAll @DoubleRange(min = -360, max = 360) double second) {
-    float[] stepwise =
-        PlaneRotation.of(c.plane(), second).apply(PlaneRotation.of(c.plane(), first).apply(c.h()));
-    float[] atOnce = PlaneRotation.of(c.plane(), first + second).apply(c.h());
-    assertClose(atOnce, stepwise, 1e-5 * norm(c.h()) + 1e-30);
+  @Test
+  void rotationsAddUp() {
+    qt(1_000)
+        .forAll(cases(), doubles(-360, 360), doubles(-360, 360))
+        .checkAssert(
+            (c, first, second) -> {
+              float[] stepwise =
+                  PlaneRotation.of(c.plane(), second)
+                      .apply(PlaneRotation.of(c.plane(), first).apply(c.h()));
+              float[] atOnce = PlaneRotation.of(c.plane(), first + second).apply(c.h());
+              assertClose(atOnce, stepwise, 1e-5 * norm(c.h()) + 1e-30);
+            });
   }
 
-  @Property
-  void leavesTheOrthogonalComplementUnchanged(
-      @ForAll("cases") Case c, @ForAll @DoubleRange(min = -720, max = 720) double angle) {
-    float[] out = PlaneRotation.of(c.plane(), angle).apply(c.h());
-    assertClose(
-        TestVectors.outOfPlane(c.h(), c.plane()),
-        TestVectors.outOfPlane(out, c.plane()),
-        1e-5 * norm(c.h()) + 1e-30);
+  @Test
+  void leavesTheOrthogonalComplementUnchanged() {
+    qt(1_000)
+        .forAll(cases(), doubles(-720, 720))
+        .checkAssert(
+            (c, angle) -> {
+              float[] out = PlaneRotation.of(c.plane(), angle).apply(c.h());
+              assertClose(
+                  TestVectors.outOfPlane(c.h(), c.plane()),
+                  TestVectors.outOfPlane(out, c.plane()),
+                  1e-5 * norm(c.h()) + 1e-30);
+            });
   }
 
   @Test

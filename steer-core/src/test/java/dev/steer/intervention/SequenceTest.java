@@ -1,20 +1,18 @@
 package dev.steer.intervention;
 
+import static dev.steer.Theories.doubles;
+import static dev.steer.Theories.qt;
 import static dev.steer.intervention.TestVectors.assertClose;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.steer.Theories;
 import dev.steer.vector.SteeringVector;
 import java.util.List;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.DoubleRange;
 import org.junit.jupiter.api.Test;
+import org.quicktheories.core.Gen;
 
 class SequenceTest {
 
@@ -22,11 +20,10 @@ class SequenceTest {
 
   record Case(float[] h, SteeringVector v) {}
 
-  @Provide
-  Arbitrary<Case> cases() {
-    return TestVectors.dimensions()
-        .flatMap(
-            d -> Combinators.combine(TestVectors.rows(d), TestVectors.directions(d)).as(Case::new));
+  static Gen<Case> cases() {
+    return Theories.readable(
+        TestVectors.dimensions()
+            .flatMap(d -> TestVectors.rows(d).zip(TestVectors.directions(d), Case::new)));
   }
 
   @Test
@@ -43,18 +40,24 @@ class SequenceTest {
     assertArrayEquals(new float[] {3, 2}, seq.apply(new float[] {1, 2}));
   }
 
-  @Property
-  void aSequenceAppliesItsStepsInListOrder(
-      @ForAll("cases") Case c, @ForAll @DoubleRange(min = -10, max = 10) double alpha) {
+  @Test
+  void aSequenceAppliesItsStepsInListOrder() {
+    qt(1_000).forAll(cases(), doubles(-10, 10)).checkAssert(SequenceTest::appliesStepsInOrder);
+  }
+
+  private static void appliesStepsInOrder(Case c, double alpha) {
     Additive add = Additive.of(c.v(), alpha);
     Ablation ablate = Ablation.of(c.v());
     assertArrayEquals(ablate.apply(add.apply(c.h())), Sequence.of(add, ablate).apply(c.h()));
     assertArrayEquals(add.apply(ablate.apply(c.h())), Sequence.of(ablate, add).apply(c.h()));
   }
 
-  @Property
-  void addingThenAblatingDiffersFromAblatingThenAddingByTheAddedStep(
-      @ForAll("cases") Case c, @ForAll @DoubleRange(min = -10, max = 10) double alpha) {
+  @Test
+  void addingThenAblatingDiffersFromAblatingThenAddingByTheAddedStep() {
+    qt(1_000).forAll(cases(), doubles(-10, 10)).checkAssert(SequenceTest::orderMattersByTheStep);
+  }
+
+  private static void orderMattersByTheStep(Case c, double alpha) {
     float[] addThenAblate = Sequence.of(Additive.of(c.v(), alpha), Ablation.of(c.v())).apply(c.h());
     float[] ablateThenAdd = Sequence.of(Ablation.of(c.v()), Additive.of(c.v(), alpha)).apply(c.h());
     double[] expected = TestVectors.widen(addThenAblate);

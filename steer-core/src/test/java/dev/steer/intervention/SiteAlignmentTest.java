@@ -1,9 +1,12 @@
 package dev.steer.intervention;
 
+import static dev.steer.Theories.qt;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.longs;
 
 import dev.steer.hook.HookPoint;
 import dev.steer.vector.SteeringVector;
@@ -12,9 +15,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.IntRange;
 import org.junit.jupiter.api.Test;
 
 class SiteAlignmentTest {
@@ -53,9 +53,14 @@ class SiteAlignmentTest {
     assertTrue(new SiteAlignment(POINT, 1e-200, -1e-200).selected(), "no underflow of μ₊·μ₋");
   }
 
-  @Property(tries = 50)
-  void selectsExactlyThePlantedSitesInDepthOrder(
-      @ForAll long seed, @ForAll @IntRange(min = 2, max = 48) int d) {
+  @Test
+  void selectsExactlyThePlantedSitesInDepthOrder() {
+    qt(50)
+        .forAll(longs().all(), integers().between(2, 48))
+        .checkAssert(SiteAlignmentTest::selectsThePlantedSites);
+  }
+
+  private static void selectsThePlantedSites(long seed, int d) {
     Random random = new Random(seed);
     int layers = 10;
     List<HookPoint> planted = new ArrayList<>();

@@ -1,5 +1,7 @@
 package dev.steer.intervention;
 
+import static dev.steer.Theories.doubles;
+import static dev.steer.Theories.qt;
 import static dev.steer.intervention.TestVectors.angle;
 import static dev.steer.intervention.TestVectors.assertClose;
 import static dev.steer.intervention.TestVectors.assertSameNorm;
@@ -8,26 +10,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.steer.Theories;
 import dev.steer.vector.SteeringVector;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.DoubleRange;
 import org.junit.jupiter.api.Test;
+import org.quicktheories.core.Gen;
 
 class SlerpTowardsTest {
 
   record Case(float[] h, SteeringVector v) {}
 
-  @Provide
-  Arbitrary<Case> cases() {
-    return TestVectors.dimensions()
-        .flatMap(
-            d ->
-                Combinators.combine(TestVectors.nonZeroRows(d), TestVectors.directions(d))
-                    .as(Case::new));
+  static Gen<Case> cases() {
+    return Theories.readable(
+        TestVectors.dimensions()
+            .flatMap(d -> TestVectors.nonZeroRows(d).zip(TestVectors.directions(d), Case::new)));
   }
 
   @Test
@@ -70,39 +65,56 @@ class SlerpTowardsTest {
         new double[] {hn * 13 / un, -hn * 2 / un, -hn * 3 / un}, TestVectors.widen(out), 1e-5);
   }
 
-  @Property
-  void keepsTheNorm(@ForAll("cases") Case c, @ForAll @DoubleRange(min = 0, max = 1) double a) {
-    assertSameNorm(c.h(), SlerpTowards.of(c.v(), a).apply(c.h()));
+  @Test
+  void keepsTheNorm() {
+    qt(1_000)
+        .forAll(cases(), doubles(0, 1))
+        .checkAssert((c, a) -> assertSameNorm(c.h(), SlerpTowards.of(c.v(), a).apply(c.h())));
   }
 
-  @Property
-  void fullFractionPointsAlongTheTarget(@ForAll("cases") Case c) {
-    float[] out = SlerpTowards.of(c.v(), 1).apply(c.h());
-    assertEquals(0, angle(out, c.v().toArray()), 1e-4);
-    assertSameNorm(c.h(), out);
+  @Test
+  void fullFractionPointsAlongTheTarget() {
+    qt(1_000)
+        .forAll(cases())
+        .checkAssert(
+            c -> {
+              float[] out = SlerpTowards.of(c.v(), 1).apply(c.h());
+              assertEquals(0, angle(out, c.v().toArray()), 1e-4);
+              assertSameNorm(c.h(), out);
+            });
   }
 
-  @Property
-  void zeroFractionIsTheIdentity(@ForAll("cases") Case c) {
-    assertArrayEquals(c.h(), SlerpTowards.of(c.v(), 0).apply(c.h()));
+  @Test
+  void zeroFractionIsTheIdentity() {
+    qt(1_000)
+        .forAll(cases())
+        .checkAssert(c -> assertArrayEquals(c.h(), SlerpTowards.of(c.v(), 0).apply(c.h())));
   }
 
-  @Property
-  void theRemainingAngleToTheTargetIsOneMinusAOfTheOriginal(
-      @ForAll("cases") Case c, @ForAll @DoubleRange(min = 0, max = 1) double a) {
-    double theta = angle(c.h(), c.v().toArray());
-    float[] out = SlerpTowards.of(c.v(), a).apply(c.h());
-    assertEquals((1 - a) * theta, angle(out, c.v().toArray()), 1e-4);
-    assertEquals(a * theta, angle(c.h(), out), 1e-4);
+  @Test
+  void theRemainingAngleToTheTargetIsOneMinusAOfTheOriginal() {
+    qt(1_000)
+        .forAll(cases(), doubles(0, 1))
+        .checkAssert(
+            (c, a) -> {
+              double theta = angle(c.h(), c.v().toArray());
+              float[] out = SlerpTowards.of(c.v(), a).apply(c.h());
+              assertEquals((1 - a) * theta, angle(out, c.v().toArray()), 1e-4);
+              assertEquals(a * theta, angle(c.h(), out), 1e-4);
+            });
   }
 
-  @Property
-  void anAntiparallelRowTurnsThroughAFractionOfAHalfTurn(
-      @ForAll("cases") Case c, @ForAll @DoubleRange(min = 0, max = 1) double a) {
-    float[] h = c.v().scale(-4).toArray(); // exactly antiparallel: scaling by a power of two
-    float[] out = SlerpTowards.of(c.v(), a).apply(h);
-    assertSameNorm(h, out);
-    assertEquals((1 - a) * Math.PI, angle(out, c.v().toArray()), 1e-4);
+  @Test
+  void anAntiparallelRowTurnsThroughAFractionOfAHalfTurn() {
+    qt(1_000)
+        .forAll(cases(), doubles(0, 1))
+        .checkAssert(
+            (c, a) -> {
+              float[] h = c.v().scale(-4).toArray(); // exactly antiparallel: scaling by 2²
+              float[] out = SlerpTowards.of(c.v(), a).apply(h);
+              assertSameNorm(h, out);
+              assertEquals((1 - a) * Math.PI, angle(out, c.v().toArray()), 1e-4);
+            });
   }
 
   @Test

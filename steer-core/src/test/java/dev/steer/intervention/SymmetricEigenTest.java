@@ -1,12 +1,12 @@
 package dev.steer.intervention;
 
+import static dev.steer.Theories.qt;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.longs;
 
 import java.util.Random;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.IntRange;
 import org.junit.jupiter.api.Test;
 
 class SymmetricEigenTest {
@@ -22,9 +22,14 @@ class SymmetricEigenTest {
     assertEquals(top[0], top[1], 1e-14);
   }
 
-  @Property(tries = 200)
-  void eigenpairsSatisfyAvEqualsLambdaV(
-      @ForAll long seed, @ForAll @IntRange(min = 1, max = 24) int n) {
+  @Test
+  void eigenpairsSatisfyAvEqualsLambdaV() {
+    qt(200)
+        .forAll(longs().all(), integers().between(1, 24))
+        .checkAssert(SymmetricEigenTest::eigenpairsOfARandomMatrix);
+  }
+
+  private static void eigenpairsOfARandomMatrix(long seed, int n) {
     Random random = new Random(seed);
     double[][] a = new double[n][n];
     for (int i = 0; i < n; i++) {

@@ -1,57 +1,74 @@
 package dev.steer.intervention;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.quicktheories.generators.SourceDSL.integers;
 
+import dev.steer.Theories;
 import dev.steer.vector.SteeringVector;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.Tuple;
+import java.util.List;
+import org.quicktheories.api.Pair;
+import org.quicktheories.core.Gen;
+import org.quicktheories.generators.Generate;
 
 /** Generators and plain-double reference arithmetic shared by the intervention tests. */
 final class TestVectors {
   private TestVectors() {}
 
-  static Arbitrary<Integer> dimensions() {
-    return Arbitraries.integers().between(2, 64);
+  static Gen<Integer> dimensions() {
+    return integers().between(2, 64);
   }
 
   /**
    * Rows of finite floats in [-100, 100] with up to 4 decimals, mixed with a few special rows that
    * random components rarely hit: the zero row and scaled basis rows.
    */
-  static Arbitrary<float[]> rows(int d) {
-    Arbitrary<float[]> random =
-        Arbitraries.floats().between(-100, 100).ofScale(4).array(float[].class).ofSize(d);
-    Arbitrary<float[]> basis =
-        Combinators.combine(
-                Arbitraries.integers().between(0, d - 1), Arbitraries.floats().between(-100, 100))
-            .as(
+  static Gen<float[]> rows(int d) {
+    Gen<float[]> random = Theories.floatArrays(decimals(100, 4), d);
+    Gen<float[]> basis =
+        integers()
+            .between(0, d - 1)
+            .zip(
+                decimals(100, 2),
                 (k, x) -> {
                   float[] r = new float[d];
                   r[k] = x;
                   return r;
                 });
-    return Arbitraries.frequencyOf(
-        Tuple.of(18, random), Tuple.of(1, Arbitraries.just(new float[d])), Tuple.of(1, basis));
+    return Theories.readable(
+        Theories.frequency(
+            List.of(
+                Pair.of(18, random),
+                Pair.of(1, Generate.constant(() -> new float[d])),
+                Pair.of(1, basis))));
+  }
+
+  /** Floats in [-bound, bound] with up to {@code scale} decimals. */
+  static Gen<Float> decimals(int bound, int scale) {
+    int unit = (int) Math.pow(10, scale);
+    return integers().between(-bound * unit, bound * unit).map(k -> k / (float) unit);
   }
 
   /** Rows with ‖h‖ ≥ 0.01, so that their direction is well defined in float. */
-  static Arbitrary<float[]> nonZeroRows(int d) {
-    return rows(d).filter(r -> norm(r) >= 0.01);
+  static Gen<float[]> nonZeroRows(int d) {
+    return rows(d).assuming(r -> norm(r) >= 0.01);
   }
 
-  static Arbitrary<SteeringVector> directions(int d) {
-    return nonZeroRows(d).map(SteeringVector::of);
+  static Gen<SteeringVector> directions(int d) {
+    return nonZeroRows(d).map(r -> SteeringVector.of(r));
   }
 
-  /**
-   * Planes through two generated vectors that are far from parallel (sine of their angle ≥ 0.01).
-   */
-  static Arbitrary<RotationPlane> planes(int d) {
-    return Combinators.combine(nonZeroRows(d), nonZeroRows(d))
-        .filter((a, b) -> sine(a, b) >= 0.01)
-        .as((a, b) -> RotationPlane.orthonormalize(SteeringVector.of(a), SteeringVector.of(b)));
+  /** Pairs of generated vectors that are far from parallel (sine of their angle ≥ 0.01). */
+  static Gen<float[][]> spanningPairs(int d) {
+    return Theories.readable(
+        nonZeroRows(d)
+            .zip(nonZeroRows(d), (a, b) -> new float[][] {a, b})
+            .assuming(p -> sine(p[0], p[1]) >= 0.01));
+  }
+
+  /** Planes through two generated vectors that are far from parallel. */
+  static Gen<RotationPlane> planes(int d) {
+    return spanningPairs(d)
+        .map(p -> RotationPlane.orthonormalize(SteeringVector.of(p[0]), SteeringVector.of(p[1])));
   }
 
   static double dot(float[] a, float[] b) {

@@ -1,5 +1,11 @@
 package dev.steer.io;
 
+import static dev.steer.Theories.qt;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.longs;
+
+import dev.steer.Theories;
 import dev.steer.hook.HookPoint;
 import dev.steer.vector.SteeringVector;
 import dev.steer.vector.SteeringVectorSet;
@@ -10,14 +16,12 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.statistics.Statistics;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+import org.quicktheories.core.Gen;
+import org.quicktheories.generators.Generate;
 
 /**
  * Hostile input: every mutated or random file must end in a successful read or a {@link
@@ -49,92 +53,130 @@ class VectorFileFuzzTest {
   private static final List<byte[]> SAFETENSORS_SEEDS =
       List.of(SafetensorsVectors.toBytes(SAMPLE), SafetensorsVectorsTest.validFile());
 
-  @Property(tries = 10_000)
-  void mutatedGgufFilesAreReadOrRejectedCleanly(@ForAll("ggufMutants") byte[] file) {
-    readOrReject(GgufControlVectors::read, file);
+  @Test
+  void mutatedGgufFilesAreReadOrRejectedCleanly() {
+    qt(10_000)
+        .forAll(mutants(GGUF_SEEDS, false))
+        .checkAssert(file -> stopOf(GgufControlVectors::read, file));
   }
 
-  @Property(tries = 2_000)
-  void randomBytesAfterAGgufPreambleAreReadOrRejectedCleanly(@ForAll("ggufNoise") byte[] file) {
-    readOrReject(GgufControlVectors::read, file, true);
+  @Test
+  void randomBytesAfterAGgufPreambleAreReadOrRejectedCleanly() {
+    Stops stops = new Stops();
+    qt(2_020)
+        .forAll(ggufNoise())
+        .checkAssert(file -> stops.count(stopOf(GgufControlVectors::read, file)));
     // random counts end almost every try at the first field; the generator must get past it
-    Statistics.label("field").coverage(c -> c.check("tensor_count").percentage(p -> p < 80));
+    assertTrue(stops.share("tensor_count") < 0.80, stops.toString());
   }
 
-  @Property(tries = 10_000)
-  void mutatedSafetensorsFilesAreReadOrRejectedCleanly(@ForAll("safetensorsMutants") byte[] file) {
-    readOrReject(SafetensorsVectors::read, file);
+  @Test
+  void mutatedSafetensorsFilesAreReadOrRejectedCleanly() {
+    qt(10_000)
+        .forAll(mutants(SAFETENSORS_SEEDS, true))
+        .checkAssert(file -> stopOf(SafetensorsVectors::read, file));
   }
 
-  @Property(tries = 2_000)
-  void randomBytesAfterASafetensorsPreambleAreReadOrRejectedCleanly(
-      @ForAll("safetensorsNoise") byte[] file) {
-    readOrReject(SafetensorsVectors::read, file, true);
-    Statistics.label("field").coverage(c -> c.check("header").percentage(p -> p >= 20));
+  @Test
+  void randomBytesAfterASafetensorsPreambleAreReadOrRejectedCleanly() {
+    Stops stops = new Stops();
+    qt(2_020)
+        .forAll(safetensorsNoise())
+        .checkAssert(file -> stops.count(stopOf(SafetensorsVectors::read, file)));
+    assertTrue(stops.share("header") >= 0.20, stops.toString());
   }
 
-  private static void readOrReject(Reader reader, byte[] file) {
-    readOrReject(reader, file, false);
-  }
-
-  /** With {@code byField}, also counts where the reader stopped, for the noise properties' coverage. */
-  private static void readOrReject(Reader reader, byte[] file, boolean byField) {
+  /**
+   * Reads {@code file}, which must end in a read or a {@link VectorFileException}; returns the
+   * field where the reader rejected it, or empty when it read the file.
+   */
+  private static Optional<String> stopOf(Reader reader, byte[] file) {
     try {
       reader.read(file);
-      Statistics.collect("read");
+      return Optional.empty();
     } catch (VectorFileException e) {
-      Statistics.collect("rejected");
-      // where the reader stopped: digits dropped so that one field is one value, and fields named after
-      // random keys from the file folded into one
+      // digits dropped so that one field is one value, and fields named after random keys from
+      // the file folded into one
       String field = e.field().orElse("-").replaceAll("[0-9]+", "#");
-      if (byField) {
-        Statistics.label("field").collect(field.matches("[A-Za-z_.#\\[\\] ]{1,60}") ? field : "(a random key)");
-      }
+      return Optional.of(field.matches("[A-Za-z_.#\\[\\] ]{1,60}") ? field : "(a random key)");
     }
   }
 
-  @Provide
-  Arbitrary<byte[]> ggufMutants() {
-    return mutants(GGUF_SEEDS, false);
-  }
+  /** How many rejected files stopped at each field, for the noise properties' coverage. */
+  private static final class Stops {
+    private final Map<String, Integer> byField = new TreeMap<>();
+    private int rejected;
 
-  @Provide
-  Arbitrary<byte[]> safetensorsMutants() {
-    return mutants(SAFETENSORS_SEEDS, true);
+    void count(Optional<String> stop) {
+      stop.ifPresent(
+          field -> {
+            byField.merge(field, 1, Integer::sum);
+            rejected++;
+          });
+    }
+
+    double share(String field) {
+      return byField.getOrDefault(field, 0) / (double) Math.max(1, rejected);
+    }
+
+    @Override
+    public String toString() {
+      return "rejections by field " + byField;
+    }
   }
 
   /**
    * Noise after preambles that pass the early checks: a random u64 tensor count is almost never small
    * enough, so most preambles set small counts, and some a first key, before the noise starts.
    */
-  @Provide
-  Arbitrary<byte[]> ggufNoise() {
-    Arbitrary<Integer> small = Arbitraries.integers().between(0, 3);
-    return Arbitraries.oneOf(
-        noise(new LeBytes().ascii("GGUF").u32(3).toArray()),
-        Combinators.combine(small, small).as((t, k) -> new LeBytes().ascii("GGUF").u32(3).u64(t).u64(k))
-            .flatMap(b -> noise(b.toArray())),
-        Arbitraries.of("controlvector.model_hint", "general.alignment", "direction.1")
-            .flatMap(key -> noise(new LeBytes().ascii("GGUF").u32(3).u64(1).u64(1).str(key).toArray())));
+  private static Gen<byte[]> ggufNoise() {
+    Gen<Integer> small = integers().between(0, 3);
+    Gen<String> keys =
+        Generate.pick(List.of("controlvector.model_hint", "general.alignment", "direction.1"));
+    Gen<byte[]> preambles =
+        Theories.oneOf(
+            List.of(
+                Generate.constant(gguf().toArray()),
+                small.zip(small, (t, k) -> gguf().u64(t).u64(k).toArray()),
+                keys.map(key -> gguf().u64(1).u64(1).str(key).toArray())));
+    return Theories.readable(preambles.flatMap(VectorFileFuzzTest::noise));
+  }
+
+  /** The magic and version of a GGUF file. */
+  private static LeBytes gguf() {
+    return new LeBytes().ascii("GGUF").u32(3);
   }
 
   /** Noise after a length field and the opening of a header, often of a first tensor's entry. */
-  @Provide
-  Arbitrary<byte[]> safetensorsNoise() {
-    Arbitrary<Integer> lengths = Arbitraries.integers().between(0, 120);
-    return Arbitraries.oneOf(
-        Arbitraries.bytes().array(byte[].class).ofMaxSize(64),
-        lengths.flatMap(n -> noise(new LeBytes().u64(n).ascii("{").toArray())),
-        Combinators.combine(lengths, Arbitraries.of("{\"", "{\"direction.1\":", "{\"direction.1\":{\"dtype\":",
-                "{\"direction.1\":{\"dtype\":\"F32\",\"shape\":[", "{\"__metadata__\":{\""))
-            .as((n, open) -> new LeBytes().u64(open.length() + n).ascii(open))
-            .flatMap(b -> noise(b.toArray())));
+  private static Gen<byte[]> safetensorsNoise() {
+    Gen<Integer> lengths = integers().between(0, 120);
+    Gen<String> openings =
+        Generate.pick(
+            List.of(
+                "{\"",
+                "{\"direction.1\":",
+                "{\"direction.1\":{\"dtype\":",
+                "{\"direction.1\":{\"dtype\":\"F32\",\"shape\":[",
+                "{\"__metadata__\":{\""));
+    Gen<byte[]> bracePreambles = lengths.map(n -> new LeBytes().u64(n).ascii("{").toArray());
+    Gen<byte[]> entryPreambles =
+        lengths.zip(openings, (n, open) -> new LeBytes().u64(open.length() + n).ascii(open).toArray());
+    return Theories.readable(
+        Theories.oneOf(
+            List.of(
+                bytes(64),
+                bracePreambles.flatMap(VectorFileFuzzTest::noise),
+                entryPreambles.flatMap(VectorFileFuzzTest::noise))));
   }
 
-  private static Arbitrary<byte[]> noise(byte[] preamble) {
-    return Arbitraries.bytes()
-        .array(byte[].class)
-        .ofMaxSize(200)
+  /** Up to {@code maxLength} arbitrary bytes. */
+  private static Gen<byte[]> bytes(int maxLength) {
+    return Generate.byteArrays(
+        integers().between(0, maxLength), Generate.bytes(Byte.MIN_VALUE, Byte.MAX_VALUE, (byte) 0));
+  }
+
+  private static Gen<byte[]> noise(byte[] preamble) {
+    return bytes(200)
         .map(
             tail -> {
               byte[] f = Arrays.copyOf(preamble, preamble.length + tail.length);
@@ -144,10 +186,11 @@ class VectorFileFuzzTest {
   }
 
   /** A seed file with one to three mutations, chosen by a reproducible random seed. */
-  private static Arbitrary<byte[]> mutants(List<byte[]> seeds, boolean json) {
-    return Combinators.combine(
-            Arbitraries.integers().between(0, seeds.size() - 1), Arbitraries.longs())
-        .as(
+  private static Gen<byte[]> mutants(List<byte[]> seeds, boolean json) {
+    Gen<byte[]> mutants = integers()
+        .between(0, seeds.size() - 1)
+        .zip(
+            longs().all(),
             (which, seed) -> {
               Random r = new Random(seed);
               byte[] f = seeds.get(which).clone();
@@ -157,6 +200,7 @@ class VectorFileFuzzTest {
               }
               return f;
             });
+    return Theories.readable(mutants);
   }
 
   private static final long[] INTERESTING_U64 = {

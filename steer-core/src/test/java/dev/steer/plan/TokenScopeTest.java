@@ -1,18 +1,18 @@
 package dev.steer.plan;
 
+import static dev.steer.Theories.qt;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.quicktheories.generators.SourceDSL.integers;
 
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.IntRange;
+import dev.steer.Theories;
+import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.quicktheories.core.Gen;
+import org.quicktheories.generators.Generate;
 
 class TokenScopeTest {
 
@@ -40,22 +40,29 @@ class TokenScopeTest {
     assertArrayEquals(mask(TokenScope.generated()), mask(TokenScope.fromStep(1)));
   }
 
-  @Provide
-  Arbitrary<TokenScope> scopes() {
-    return Arbitraries.oneOf(
-        Arbitraries.of(TokenScope.all(), TokenScope.prompt(), TokenScope.generated(),
-            TokenScope.lastPromptToken()),
-        Arbitraries.integers().between(0, 20).map(TokenScope::fromStep),
-        Arbitraries.integers().between(0, 30).array(int[].class).ofMinSize(1).ofMaxSize(5)
-            .map(TokenScope::positions));
+  static Gen<TokenScope> scopes() {
+    return Theories.oneOf(
+        List.of(
+            Generate.pick(
+                List.of(
+                    TokenScope.all(),
+                    TokenScope.prompt(),
+                    TokenScope.generated(),
+                    TokenScope.lastPromptToken())),
+            integers().between(0, 20).map(TokenScope::fromStep),
+            Generate.intArrays(integers().between(1, 5), integers().between(0, 30))
+                .map(p -> TokenScope.positions(p))));
   }
 
   /** A KV-cached run sees the prompt in one window and then one position per step. */
-  @Property
-  void prefillThenSingleStepsGiveTheSameMaskAsOneFullWindow(
-      @ForAll("scopes") TokenScope scope,
-      @ForAll @IntRange(min = 1, max = 12) int promptLength,
-      @ForAll @IntRange(min = 0, max = 12) int generated) {
+  @Test
+  void prefillThenSingleStepsGiveTheSameMaskAsOneFullWindow() {
+    qt(1_200)
+        .forAll(scopes(), integers().between(1, 12), integers().between(0, 12))
+        .checkAssert(TokenScopeTest::cachedMaskEqualsFullMask);
+  }
+
+  private static void cachedMaskEqualsFullMask(TokenScope scope, int promptLength, int generated) {
     int total = promptLength + generated;
     float[] full = new float[total];
     scope.fillMask(full, 0, 0, total, promptLength);
@@ -69,11 +76,14 @@ class TokenScopeTest {
     assertArrayEquals(full, cached);
   }
 
-  @Property
-  void selectsAnyWithinAgreesWithTheMask(
-      @ForAll("scopes") TokenScope scope,
-      @ForAll @IntRange(min = 1, max = 12) int promptLength,
-      @ForAll @IntRange(min = 0, max = 12) int generated) {
+  @Test
+  void selectsAnyWithinAgreesWithTheMask() {
+    qt(1_200)
+        .forAll(scopes(), integers().between(1, 12), integers().between(0, 12))
+        .checkAssert(TokenScopeTest::selectsAnyAgreesWithMask);
+  }
+
+  private static void selectsAnyAgreesWithMask(TokenScope scope, int promptLength, int generated) {
     int total = promptLength + generated;
     float[] full = new float[total];
     scope.fillMask(full, 0, 0, total, promptLength);

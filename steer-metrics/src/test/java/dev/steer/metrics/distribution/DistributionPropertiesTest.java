@@ -1,21 +1,19 @@
 package dev.steer.metrics.distribution;
 
+import static dev.steer.metrics.Theories.qt;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.quicktheories.generators.SourceDSL.integers;
 
+import dev.steer.metrics.Theories;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.Example;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.Tuple;
-import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.Test;
+import org.quicktheories.api.Pair;
+import org.quicktheories.core.Gen;
+import org.quicktheories.generators.Generate;
 
 /** Laws of the distribution indicators on random logits rows, masked (-Infinity) entries included. */
 class DistributionPropertiesTest {
@@ -23,18 +21,25 @@ class DistributionPropertiesTest {
   private static final double LN2 = Math.log(2);
 
   /** A logit: usually in [-30, 30] in steps of 1/8 (exact under integer shifts), sometimes masked. */
-  private static Arbitrary<Float> logit() {
-    return Arbitraries.frequencyOf(
-        Tuple.of(9, Arbitraries.integers().between(-240, 240).map(i -> i / 8f)),
-        Tuple.of(1, Arbitraries.just(Float.NEGATIVE_INFINITY)));
+  private static Gen<Float> logit() {
+    return Generate.frequency(
+        List.of(
+            Pair.of(9, integers().between(-240, 240).map(i -> i / 8f)),
+            Pair.of(1, Generate.constant(Float.NEGATIVE_INFINITY))));
   }
 
-  private static float[] toArray(List<Float> list) {
-    float[] x = new float[list.size()];
-    for (int i = 0; i < x.length; i++) {
-      x[i] = list.get(i);
-    }
-    return x;
+  /** A row of {@code n} logits with at least one possible token. */
+  private static Gen<float[]> row(int n) {
+    Gen<Float> logit = logit();
+    Gen<float[]> row =
+        in -> {
+          float[] x = new float[n];
+          for (int i = 0; i < n; i++) {
+            x[i] = logit.generate(in);
+          }
+          return x;
+        };
+    return row.assuming(DistributionPropertiesTest::hasPossibleToken);
   }
 
   private static boolean hasPossibleToken(float[] x) {
@@ -46,19 +51,19 @@ class DistributionPropertiesTest {
     return false;
   }
 
-  @Provide
-  Arbitrary<float[]> logits() {
-    return logit().list().ofMinSize(1).ofMaxSize(60).map(DistributionPropertiesTest::toArray)
-        .filter(DistributionPropertiesTest::hasPossibleToken);
+  /** Rows of 1 to 60 logits. */
+  static Gen<float[]> logits() {
+    return Theories.readable(integers().between(1, 60).flatMap(DistributionPropertiesTest::row));
   }
 
-  @Provide
-  Arbitrary<float[][]> logitPairs() {
-    return Arbitraries.integers().between(1, 40).flatMap(n -> {
-      Arbitrary<float[]> row = logit().list().ofSize(n).map(DistributionPropertiesTest::toArray)
-          .filter(DistributionPropertiesTest::hasPossibleToken);
-      return Combinators.combine(row, row).as((a, b) -> new float[][] {a, b});
-    });
+  /** Two rows of the same length, 1 to 40. */
+  static Gen<float[][]> logitPairs() {
+    return Theories.readable(
+        integers().between(1, 40).flatMap(n -> row(n).zip(row(n), (a, b) -> new float[][] {a, b})));
+  }
+
+  static Gen<Integer> ks() {
+    return integers().between(1, 80);
   }
 
   /** Reference: plain softmax, sort descending, keep k, renormalise, −Σ q ln q. */
@@ -86,27 +91,47 @@ class DistributionPropertiesTest {
     return h;
   }
 
-  @Property(tries = 300)
-  void branchingFactorLiesBetweenOneAndK(@ForAll("logits") float[] logits, @ForAll @IntRange(min = 1, max = 80) int k) {
-    double bf = new NextTokenStats(k).measure(logits).branchingFactor();
-    assertTrue(bf >= 1 && bf <= Math.min(k, logits.length), "bf " + bf);
+  @Test
+  void branchingFactorLiesBetweenOneAndK() {
+    qt(300)
+        .forAll(logits(), ks())
+        .checkAssert(
+            (logits, k) -> {
+              double bf = new NextTokenStats(k).measure(logits).branchingFactor();
+              assertTrue(bf >= 1 && bf <= Math.min(k, logits.length), "bf " + bf);
+            });
   }
 
-  @Property(tries = 300)
-  void branchingFactorWithKEqualToVocabularyIsExpEntropy(@ForAll("logits") float[] logits) {
-    NextTokenStats stats = new NextTokenStats(logits.length).measure(logits);
-    assertEquals(Math.exp(stats.entropy()), stats.branchingFactor(), 1e-12 * stats.branchingFactor());
+  @Test
+  void branchingFactorWithKEqualToVocabularyIsExpEntropy() {
+    qt(300)
+        .forAll(logits())
+        .checkAssert(
+            logits -> {
+              NextTokenStats stats = new NextTokenStats(logits.length).measure(logits);
+              assertEquals(Math.exp(stats.entropy()), stats.branchingFactor(), 1e-12 * stats.branchingFactor());
+            });
   }
 
-  @Property(tries = 300)
-  void topKEntropyMatchesASortingReference(@ForAll("logits") float[] logits, @ForAll @IntRange(min = 1, max = 80) int k) {
-    double h = new NextTokenStats(k).measure(logits).topKEntropy();
-    assertEquals(referenceTopKEntropy(logits, k), h, 1e-9);
+  @Test
+  void topKEntropyMatchesASortingReference() {
+    qt(300)
+        .forAll(logits(), ks())
+        .checkAssert(
+            (logits, k) -> {
+              double h = new NextTokenStats(k).measure(logits).topKEntropy();
+              assertEquals(referenceTopKEntropy(logits, k), h, 1e-9);
+            });
   }
 
-  @Property(tries = 300)
-  void indicatorsAreInvariantUnderShiftingAllLogits(
-      @ForAll("logits") float[] logits, @ForAll @IntRange(min = -100, max = 100) int shift) {
+  @Test
+  void indicatorsAreInvariantUnderShiftingAllLogits() {
+    qt(300)
+        .forAll(logits(), integers().between(-100, 100))
+        .checkAssert(DistributionPropertiesTest::invariantUnderShift);
+  }
+
+  private static void invariantUnderShift(float[] logits, int shift) {
     float[] shifted = logits.clone();
     for (int i = 0; i < shifted.length; i++) {
       shifted[i] += shift; // exact: logits are multiples of 1/8 below 2^20
@@ -120,34 +145,57 @@ class DistributionPropertiesTest {
     assertEquals(0.0, DistributionShift.kl(logits, shifted), 1e-12);
   }
 
-  @Property(tries = 300)
-  void klIsNonNegativeAndNeverNaN(@ForAll("logitPairs") float[][] pair) {
-    DistributionShift shift = DistributionShift.between(pair[0], pair[1]);
-    assertFalse(Double.isNaN(shift.kl()) || Double.isNaN(shift.reverseKl()) || Double.isNaN(shift.jensenShannon()));
-    assertTrue(shift.kl() >= 0 && shift.reverseKl() >= 0);
+  @Test
+  void klIsNonNegativeAndNeverNaN() {
+    qt(300)
+        .forAll(logitPairs())
+        .checkAssert(
+            pair -> {
+              DistributionShift shift = DistributionShift.between(pair[0], pair[1]);
+              assertFalse(Double.isNaN(shift.kl()) || Double.isNaN(shift.reverseKl())
+                  || Double.isNaN(shift.jensenShannon()));
+              assertTrue(shift.kl() >= 0 && shift.reverseKl() >= 0);
+            });
   }
 
-  @Property(tries = 300)
-  void klOfADistributionWithItselfIsZero(@ForAll("logits") float[] logits) {
-    assertEquals(0.0, DistributionShift.kl(logits, logits.clone()), 0);
+  @Test
+  void klOfADistributionWithItselfIsZero() {
+    qt(300)
+        .forAll(logits())
+        .checkAssert(logits -> assertEquals(0.0, DistributionShift.kl(logits, logits.clone()), 0));
   }
 
-  @Property(tries = 300)
-  void jensenShannonIsSymmetricAndBoundedByLn2(@ForAll("logitPairs") float[][] pair) {
-    double pq = DistributionShift.jensenShannon(pair[0], pair[1]);
-    double qp = DistributionShift.jensenShannon(pair[1], pair[0]);
-    assertEquals(pq, qp, 1e-12);
-    assertTrue(pq >= 0 && pq <= LN2, "js " + pq);
+  @Test
+  void jensenShannonIsSymmetricAndBoundedByLn2() {
+    qt(300)
+        .forAll(logitPairs())
+        .checkAssert(
+            pair -> {
+              double pq = DistributionShift.jensenShannon(pair[0], pair[1]);
+              double qp = DistributionShift.jensenShannon(pair[1], pair[0]);
+              assertEquals(pq, qp, 1e-12);
+              assertTrue(pq >= 0 && pq <= LN2, "js " + pq);
+            });
   }
 
-  @Property(tries = 300)
-  void reverseKlIsKlWithArgumentsSwapped(@ForAll("logitPairs") float[][] pair) {
-    assertEquals(
-        DistributionShift.between(pair[1], pair[0]).kl(), DistributionShift.between(pair[0], pair[1]).reverseKl(), 0);
+  @Test
+  void reverseKlIsKlWithArgumentsSwapped() {
+    qt(300)
+        .forAll(logitPairs())
+        .checkAssert(
+            pair ->
+                assertEquals(
+                    DistributionShift.between(pair[1], pair[0]).kl(),
+                    DistributionShift.between(pair[0], pair[1]).reverseKl(),
+                    0));
   }
 
-  @Property(tries = 300)
-  void conceptKlOverEveryTokenIsTheFullKl(@ForAll("logitPairs") float[][] pair) {
+  @Test
+  void conceptKlOverEveryTokenIsTheFullKl() {
+    qt(300).forAll(logitPairs()).checkAssert(DistributionPropertiesTest::conceptKlOverAllIsFullKl);
+  }
+
+  private static void conceptKlOverAllIsFullKl(float[][] pair) {
     double truncatedToAll = ConceptKl.fromLogits(pair[0], pair[1], pair[0].length);
     double kl = DistributionShift.kl(pair[0], pair[1]);
     if (Double.isInfinite(kl)) {
@@ -157,7 +205,7 @@ class DistributionPropertiesTest {
     }
   }
 
-  @Example
+  @Test
   void largeVocabularyTopKMatchesTheSortingReference() {
     float[] logits = new float[150_000];
     SplittableRandom random = new SplittableRandom(42);

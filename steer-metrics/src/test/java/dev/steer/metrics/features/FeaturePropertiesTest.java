@@ -1,30 +1,46 @@
 package dev.steer.metrics.features;
 
+import static dev.steer.metrics.Theories.qt;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.quicktheories.generators.SourceDSL.integers;
 
+import dev.steer.metrics.Theories;
 import java.util.List;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
+import org.junit.jupiter.api.Test;
+import org.quicktheories.core.Gen;
+import org.quicktheories.generators.Generate;
 
 class FeaturePropertiesTest {
 
   private static final FeatureSchema SCHEMA = FeatureSchema.of(List.of(0, 1), List.of(0, 1, 2));
 
   /** Rows of length 3 whose entries are often exactly 0, so zero vectors and s = r occur. */
-  @Provide
-  Arbitrary<float[][][]> states() {
-    Arbitrary<Float> entry =
-        Arbitraries.oneOf(Arbitraries.just(0f), Arbitraries.integers().between(-4, 4).map(i -> (float) i));
-    return entry.array(float[].class).ofSize(3).array(float[][].class).ofSize(3).array(float[][][].class).ofSize(2);
+  static Gen<float[][][]> states() {
+    Gen<Float> zero = Generate.constant(0f);
+    Gen<Float> entry = zero.mix(integers().between(-4, 4).map(i -> (float) i));
+    return Theories.readable(
+        in -> {
+          float[][][] state = new float[2][3][3];
+          for (float[][] layer : state) {
+            for (float[] row : layer) {
+              for (int k = 0; k < row.length; k++) {
+                row[k] = entry.generate(in);
+              }
+            }
+          }
+          return state;
+        });
   }
 
-  @Property(tries = 200)
-  void featuresAreNeverNaNAndCosinesStayInRange(
-      @ForAll("states") float[][][] steered, @ForAll("states") float[][][] replay, @ForAll("states") float[][][] u) {
+  @Test
+  void featuresAreNeverNaNAndCosinesStayInRange() {
+    qt(200)
+        .forAll(states(), states(), states())
+        .checkAssert(FeaturePropertiesTest::neverNaNAndCosinesInRange);
+  }
+
+  private static void neverNaNAndCosinesInRange(float[][][] steered, float[][][] replay, float[][][] u) {
     FeatureVector f = SteerabilityFeatures.compute(SCHEMA, steered, replay, new float[][] {u[0][0], u[1][0]}, 1, 1);
     for (double x : f.values()) {
       assertFalse(Double.isNaN(x));

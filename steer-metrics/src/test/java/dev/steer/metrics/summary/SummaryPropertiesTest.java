@@ -1,26 +1,56 @@
 package dev.steer.metrics.summary;
 
+import static dev.steer.metrics.Theories.qt;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.quicktheories.generators.SourceDSL.doubles;
+import static org.quicktheories.generators.SourceDSL.integers;
 
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.DoubleRange;
-import net.jqwik.api.constraints.Size;
+import dev.steer.metrics.Theories;
+import org.junit.jupiter.api.Test;
+import org.quicktheories.core.Gen;
 
 class SummaryPropertiesTest {
 
-  @Property(tries = 300)
-  void orderStatisticsAreOrdered(@ForAll @Size(min = 1, max = 40) double[] values) {
-    RunSummary s = Summaries.of(finite(values));
-    assertTrue(s.min() <= s.q1() && s.q1() <= s.median() && s.median() <= s.q3() && s.q3() <= s.max());
-    assertTrue(s.min() <= s.mean() && s.mean() <= s.max());
-    assertTrue(s.std() >= 0 && s.iqr() >= 0);
+  /** Arrays of {@code min} to 40 arbitrary doubles, non-finite ones included (see {@link #finite}). */
+  private static Gen<double[]> values(int min) {
+    Gen<Double> any = doubles().any();
+    return Theories.readable(
+        integers()
+            .between(min, 40)
+            .flatMap(
+                n ->
+                    in -> {
+                      double[] x = new double[n];
+                      for (int i = 0; i < n; i++) {
+                        x[i] = any.generate(in);
+                      }
+                      return x;
+                    }));
   }
 
-  @Property(tries = 300)
-  void shiftMovesLocationAndKeepsShape(
-      @ForAll @Size(min = 2, max = 40) double[] values, @ForAll @DoubleRange(min = -100, max = 100) double shift) {
+  @Test
+  void orderStatisticsAreOrdered() {
+    qt(305)
+        .forAll(values(1))
+        .checkAssert(
+            values -> {
+              RunSummary s = Summaries.of(finite(values));
+              assertTrue(s.min() <= s.q1() && s.q1() <= s.median() && s.median() <= s.q3()
+                  && s.q3() <= s.max());
+              assertTrue(s.min() <= s.mean() && s.mean() <= s.max());
+              assertTrue(s.std() >= 0 && s.iqr() >= 0);
+            });
+  }
+
+  @Test
+  void shiftMovesLocationAndKeepsShape() {
+    qt(305)
+        .forAll(values(2), doubles().between(-100, 100))
+        .checkAssert(SummaryPropertiesTest::shiftMovesLocation);
+  }
+
+  private static void shiftMovesLocation(double[] values, double shift) {
     double[] x = finite(values);
     double[] y = x.clone();
     for (int i = 0; i < y.length; i++) {
@@ -34,11 +64,16 @@ class SummaryPropertiesTest {
     assertEquals(a.iqr(), b.iqr(), 1e-9);
   }
 
-  @Property(tries = 300)
-  void kurtosisIsAtLeastSkewnessSquaredMinusTwo(@ForAll @Size(min = 1, max = 40) double[] values) {
+  @Test
+  void kurtosisIsAtLeastSkewnessSquaredMinusTwo() {
     // Pearson's inequality m4/m2² ≥ (m3/m2^1.5)² + 1, i.e. g2 ≥ g1² − 2
-    RunSummary s = Summaries.of(finite(values));
-    assertTrue(s.kurtosis() >= s.skewness() * s.skewness() - 2 - 1e-6, s.toString());
+    qt(305)
+        .forAll(values(1))
+        .checkAssert(
+            values -> {
+              RunSummary s = Summaries.of(finite(values));
+              assertTrue(s.kurtosis() >= s.skewness() * s.skewness() - 2 - 1e-6, s.toString());
+            });
   }
 
   /**

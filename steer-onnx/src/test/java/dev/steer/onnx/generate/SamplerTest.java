@@ -1,15 +1,16 @@
 package dev.steer.onnx.generate;
 
+import static dev.steer.onnx.Theories.qt;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.quicktheories.generators.SourceDSL.floats;
+import static org.quicktheories.generators.SourceDSL.integers;
 
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.FloatRange;
-import net.jqwik.api.constraints.Size;
+import dev.steer.onnx.Theories;
 import org.junit.jupiter.api.Test;
+import org.quicktheories.core.Gen;
 
 class SamplerTest {
 
@@ -90,20 +91,47 @@ class SamplerTest {
     }
   }
 
-  @Property(tries = 200)
-  void topKOfOneIsGreedy(@ForAll @Size(min = 1, max = 50) float @FloatRange(min = -1e4f, max = 1e4f) [] logits) {
-    GenerationConfig c = GenerationConfig.builder().temperature(0.7).topK(1).seed(5).build();
-    int greedy = new Sampler(GenerationConfig.greedy(1)).next(logits, NO_HISTORY, 0);
-    assertEquals(logits[greedy], logits[new Sampler(c).next(logits, NO_HISTORY, 0)]);
+  /** Rows of {@code min} to {@code max} logits in [-bound, bound]. */
+  private static Gen<float[]> logits(int min, int max, float bound) {
+    Gen<Float> logit = floats().between(-bound, bound);
+    return Theories.readable(
+        integers()
+            .between(min, max)
+            .flatMap(
+                n ->
+                    in -> {
+                      float[] x = new float[n];
+                      for (int i = 0; i < n; i++) {
+                        x[i] = logit.generate(in);
+                      }
+                      return x;
+                    }));
   }
 
-  @Property(tries = 200)
-  void neverSamplesAMaskedToken(@ForAll @Size(min = 2, max = 20) float @FloatRange(min = -5, max = 5) [] raw) {
-    float[] logits = raw.clone();
-    logits[0] = Float.NEGATIVE_INFINITY;
-    for (int tok : draw(GenerationConfig.sampled(1, 1.0, 11), logits, 50)) {
-      assertTrue(tok != 0);
-    }
+  @Test
+  void topKOfOneIsGreedy() {
+    GenerationConfig c = GenerationConfig.builder().temperature(0.7).topK(1).seed(5).build();
+    qt(205)
+        .forAll(logits(1, 50, 1e4f))
+        .checkAssert(
+            logits -> {
+              int greedy = new Sampler(GenerationConfig.greedy(1)).next(logits, NO_HISTORY, 0);
+              assertEquals(logits[greedy], logits[new Sampler(c).next(logits, NO_HISTORY, 0)]);
+            });
+  }
+
+  @Test
+  void neverSamplesAMaskedToken() {
+    qt(205)
+        .forAll(logits(2, 20, 5))
+        .checkAssert(
+            raw -> {
+              float[] logits = raw.clone();
+              logits[0] = Float.NEGATIVE_INFINITY;
+              for (int tok : draw(GenerationConfig.sampled(1, 1.0, 11), logits, 50)) {
+                assertTrue(tok != 0);
+              }
+            });
   }
 
   @Test

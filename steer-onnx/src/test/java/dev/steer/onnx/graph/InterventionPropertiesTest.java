@@ -1,7 +1,12 @@
 package dev.steer.onnx.graph;
 
+import static dev.steer.onnx.Theories.qt;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.quicktheories.generators.SourceDSL.booleans;
+import static org.quicktheories.generators.SourceDSL.doubles;
+import static org.quicktheories.generators.SourceDSL.floats;
+import static org.quicktheories.generators.SourceDSL.longs;
 
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
@@ -9,12 +14,9 @@ import dev.steer.hook.HookPoint;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.DoubleRange;
-import net.jqwik.api.constraints.FloatRange;
-import net.jqwik.api.lifecycle.AfterContainer;
-import net.jqwik.api.lifecycle.BeforeContainer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * Laws of the compiled interventions over many parameter values, each kind in ONE session: the values are
@@ -26,7 +28,7 @@ class InterventionPropertiesTest {
   private static final float[][] ALL = {{1, 1, 1, 1, 1}, {1, 1, 1, 1, 1}};
   private static final Map<InterventionKind, OrtSession> SESSIONS = new EnumMap<>(InterventionKind.class);
 
-  @BeforeContainer
+  @BeforeAll
   static void compile() throws OrtException {
     TinyTransformers.TinyModel tiny = TinyTransformers.preNorm(1, TinyTransformers.Norm.LAYER_NORM_OP, 30);
     ResidualStreamMap map = ResidualStreamMap.discover(tiny.model());
@@ -36,7 +38,7 @@ class InterventionPropertiesTest {
     }
   }
 
-  @AfterContainer
+  @AfterAll
   static void close() throws OrtException {
     for (OrtSession s : SESSIONS.values()) {
       s.close();
@@ -44,18 +46,28 @@ class InterventionPropertiesTest {
     SESSIONS.clear();
   }
 
-  @Property(tries = 50)
-  void planeRotationKeepsTheNormOfEveryRow(
-      @ForAll @DoubleRange(min = -360, max = 360) double degrees, @ForAll long seed) throws OrtException {
+  @Test
+  void planeRotationKeepsTheNormOfEveryRow() {
+    qt(50)
+        .forAll(doubles().between(-360, 360), longs().all())
+        .checkAssert((degrees, seed) -> orFail(() -> planeRotationKeepsNorms(degrees, seed)));
+  }
+
+  private static void planeRotationKeepsNorms(double degrees, long seed) throws OrtException {
     Map<SteeringParameter, Object> v = rotation(InterventionKind.PLANE_ROTATION, degrees, seed);
 
     assertNormsKept(run(InterventionKind.PLANE_ROTATION, v, SteeringFixtures.NO_MASK), run(InterventionKind.PLANE_ROTATION, v, ALL));
   }
 
-  @Property(tries = 50)
-  void angularRotationKeepsTheNormOfEveryRow(
-      @ForAll @DoubleRange(min = 0, max = 360) double degrees, @ForAll boolean adaptive, @ForAll long seed)
-      throws OrtException {
+  @Test
+  void angularRotationKeepsTheNormOfEveryRow() {
+    qt(50)
+        .forAll(doubles().between(0, 360), booleans().all(), longs().all())
+        .checkAssert(
+            (degrees, adaptive, seed) -> orFail(() -> angularRotationKeepsNorms(degrees, adaptive, seed)));
+  }
+
+  private static void angularRotationKeepsNorms(double degrees, boolean adaptive, long seed) throws OrtException {
     Map<SteeringParameter, Object> v = rotation(InterventionKind.ANGULAR_ROTATION, degrees, seed);
     v.put(SteeringParameter.ADAPTIVE, adaptive ? 1f : 0f);
 
@@ -63,8 +75,12 @@ class InterventionPropertiesTest {
         run(InterventionKind.ANGULAR_ROTATION, v, SteeringFixtures.NO_MASK), run(InterventionKind.ANGULAR_ROTATION, v, ALL));
   }
 
-  @Property(tries = 20)
-  void planeRotationByZeroDegreesIsExactlyTheIdentity(@ForAll long seed) throws OrtException {
+  @Test
+  void planeRotationByZeroDegreesIsExactlyTheIdentity() {
+    qt(20).forAll(longs().all()).checkAssert(seed -> orFail(() -> zeroDegreesIsTheIdentity(seed)));
+  }
+
+  private static void zeroDegreesIsTheIdentity(long seed) throws OrtException {
     Map<SteeringParameter, Object> v = rotation(InterventionKind.PLANE_ROTATION, 0, seed);
 
     float[][][] before = run(InterventionKind.PLANE_ROTATION, v, SteeringFixtures.NO_MASK);
@@ -77,21 +93,44 @@ class InterventionPropertiesTest {
     }
   }
 
-  @Property(tries = 50)
-  void fullAblationLeavesNoComponentAlongTheDirection(@ForAll long seed) throws OrtException {
+  @Test
+  void fullAblationLeavesNoComponentAlongTheDirection() {
+    qt(50).forAll(longs().all()).checkAssert(seed -> orFail(() -> fullAblationLeavesNoComponent(seed)));
+  }
+
+  private static void fullAblationLeavesNoComponent(long seed) throws OrtException {
     Map<SteeringParameter, Object> v = SteeringFixtures.values(InterventionKind.ABLATION, D, seed);
     v.put(SteeringParameter.STRENGTH, 1f);
 
     assertComponent(run(InterventionKind.ABLATION, v, ALL), (float[]) v.get(SteeringParameter.DIRECTION), 0);
   }
 
-  @Property(tries = 50)
-  void clampSetsTheComponentAlongTheDirection(@ForAll @FloatRange(min = -20, max = 20) float value, @ForAll long seed)
-      throws OrtException {
+  @Test
+  void clampSetsTheComponentAlongTheDirection() {
+    qt(50)
+        .forAll(floats().between(-20, 20), longs().all())
+        .checkAssert((value, seed) -> orFail(() -> clampSetsTheComponent(value, seed)));
+  }
+
+  private static void clampSetsTheComponent(float value, long seed) throws OrtException {
     Map<SteeringParameter, Object> v = SteeringFixtures.values(InterventionKind.CLAMP, D, seed);
     v.put(SteeringParameter.VALUE, value);
 
     assertComponent(run(InterventionKind.CLAMP, v, ALL), (float[]) v.get(SteeringParameter.DIRECTION), value);
+  }
+
+  /** A step of a property that talks to ONNX Runtime. */
+  private interface OrtStep {
+    void run() throws OrtException;
+  }
+
+  /** Runs {@code step}, failing the case if ONNX Runtime throws. */
+  private static void orFail(OrtStep step) {
+    try {
+      step.run();
+    } catch (OrtException e) {
+      throw new AssertionError("ONNX Runtime failed: " + e.getMessage(), e);
+    }
   }
 
   private static SteeringSlot slot(InterventionKind kind) {
